@@ -1,0 +1,7 @@
+module dundian.local/services/fieldwork
+
+go 1.26
+
+require dundian.local/libs v0.0.0
+
+replace dundian.local/libs => ../../libs

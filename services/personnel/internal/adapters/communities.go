@@ -1,0 +1,137 @@
+// Package adapters connects personnel to MongoDB (through the outbox) and to Kafka.
+package adapters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"dundian.local/libs/errs"
+	"dundian.local/libs/events"
+	"dundian.local/libs/outbox"
+	"dundian.local/libs/store"
+	"dundian.local/libs/tenancy"
+	"dundian.local/services/personnel/internal/domain/community"
+)
+
+const communitiesCollection = "communities"
+
+// Collections and indexes personnel keeps in every town's database.
+var (
+	Collections = []string{communitiesCollection}
+	Indexes     = []store.Index{
+		{Collection: communitiesCollection, Keys: bson.D{{Key: "archived", Value: 1}, {Key: "_id", Value: 1}}},
+	}
+)
+
+// Communities is the MongoDB repository of communities.
+type Communities struct {
+	store  store.Service
+	outbox *outbox.Outbox
+}
+
+func NewCommunities(st store.Service, ob *outbox.Outbox) Communities {
+	return Communities{store: st, outbox: ob}
+}
+
+func (r Communities) coll(ctx context.Context) (*mongo.Collection, error) {
+	return r.store.Collection(ctx, communitiesCollection)
+}
+
+func (r Communities) Add(ctx context.Context, c community.Community, actor string) error {
+	coll, err := r.coll(ctx)
+	if err != nil {
+		return err
+	}
+	c.Rev = 1
+	ev, err := events.New(events.CommunityAdded, c.Town, actor, string(c.Code), c)
+	if err != nil {
+		return err
+	}
+	err = r.outbox.Insert(ctx, coll, string(c.Code), fields(c), ev)
+	if store.IsDuplicate(err) {
+		return community.ErrExists
+	}
+	return err
+}
+
+func (r Communities) Update(ctx context.Context, code tenancy.CommunityCode, actor string, fn func(*community.Community) error) (community.Community, error) {
+	coll, err := r.coll(ctx)
+	if err != nil {
+		return community.Community{}, err
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		c, err := r.Get(ctx, code)
+		if err != nil {
+			return community.Community{}, err
+		}
+		read := c.Rev
+		if err := fn(&c); err != nil {
+			return community.Community{}, err
+		}
+		c.Rev = read + 1
+		ev, err := events.New(events.CommunityChanged, c.Town, actor, string(c.Code), c)
+		if err != nil {
+			return community.Community{}, err
+		}
+		_, err = r.outbox.Update(ctx, coll, string(code), read, bson.D{{Key: "$set", Value: fields(c)}}, ev)
+		if err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, errs.ErrConflict) {
+			return community.Community{}, err
+		}
+		// someone changed it between our read and write: read again and reapply
+	}
+	return community.Community{}, errs.ErrConflict
+}
+
+func (r Communities) Get(ctx context.Context, code tenancy.CommunityCode) (community.Community, error) {
+	coll, err := r.coll(ctx)
+	if err != nil {
+		return community.Community{}, err
+	}
+	var c community.Community
+	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: string(code)}}).Decode(&c)
+	if store.IsNotFound(err) {
+		return community.Community{}, community.ErrNotFound
+	}
+	return c, err
+}
+
+func (r Communities) List(ctx context.Context, after tenancy.CommunityCode, limit int) ([]community.Community, error) {
+	coll, err := r.coll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	filter := bson.D{}
+	if after != "" {
+		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: string(after)}}}}
+	}
+	cur, err := coll.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).
+		SetProjection(bson.D{{Key: outbox.Field, Value: 0}}))
+	if err != nil {
+		return nil, err
+	}
+	out := []community.Community{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("list communities: %w", err)
+	}
+	return out, nil
+}
+
+// fields are the stored fields of a community other than _id, rev and the outbox.
+func fields(c community.Community) bson.D {
+	return bson.D{
+		{Key: "town", Value: string(c.Town)},
+		{Key: "name", Value: c.Name},
+		{Key: "branch", Value: c.Branch},
+		{Key: "secretary", Value: c.Secretary},
+		{Key: "demonstrationPoint", Value: c.DemonstrationPoint},
+		{Key: "archived", Value: c.Archived},
+	}
+}
