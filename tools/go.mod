@@ -4,4 +4,10 @@ go 1.26
 
 require dundian.local/libs v0.0.0
 
+require (
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/chromedp/chromedp v0.23.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+)
+
 replace dundian.local/libs => ../libs

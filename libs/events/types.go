@@ -13,10 +13,6 @@ const (
 	CalendarChanged = "platform.calendar.changed"
 	AccountCreated  = "platform.account.created"
 	AccountChanged  = "platform.account.changed"
-
-	// personnel
-	CommunityAdded   = "personnel.community.added"
-	CommunityChanged = "personnel.community.changed"
 )
 
 // TownCreatedData is the data of platform.town.created: the town and the communities it was

@@ -4,14 +4,15 @@
 // publishes it with acks from every replica, then removes exactly that element.
 //
 // To find leftovers after a crash without visiting every town's database, every write first
-// takes a sequence number from a small marker in one county-wide collection
-// (`county.<prefix>_outbox`) and records it on the document (`outboxSeq`, with $max) in the
-// same update as the event. The relay deletes a marker only when the document has caught up
-// with it (outboxSeq ≥ the marker's seq, so no write that marked is still on its way) and
-// no write marked meanwhile; a writer that fails settles its number on the document, and a
-// marker nobody settles (a crash between mark and write) is cleared after a grace period.
-// A sweep at start-up and every few seconds reads that collection, which holds only what is
-// in flight, so its cost follows the backlog, not the number of towns.
+// adds its event's id to a small marker document in one county-wide collection
+// (`county.<prefix>_outbox`), then makes the change. The relay publishes what the document
+// holds, removes those events from it and their ids from the marker, and deletes the marker
+// only when no id is left in it (the delete is guarded by the empty list, so a write that
+// marked meanwhile keeps it). An id whose event is in neither place belongs to a write still
+// on its way — or to one that failed (the writer takes its id back) or crashed between the
+// two steps (the id, a UUIDv7, tells its age; it is dropped after a grace period). A sweep at
+// start-up and every few seconds reads only the markers, so its cost follows what is in
+// flight, not the number of towns.
 package outbox
 
 import (
@@ -23,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -39,7 +41,6 @@ import (
 const (
 	Field = "outbox"
 	Rev   = "rev"
-	Seq   = "outboxSeq"
 )
 
 // DefaultGrace is how long a marker whose write never landed is kept; longer than any write
@@ -138,41 +139,35 @@ func refOf(coll *mongo.Collection, id string) ref {
 }
 
 type marker struct {
-	ID      string    `bson:"_id"`
-	DB      string    `bson:"db"`
-	Coll    string    `bson:"coll"`
-	Doc     string    `bson:"doc"`
-	Seq     int64     `bson:"seq"`
-	At      time.Time `bson:"at"`      // first unpublished change
-	Touched time.Time `bson:"touched"` // last mark
+	ID   string    `bson:"_id"`
+	DB   string    `bson:"db"`
+	Coll string    `bson:"coll"`
+	Doc  string    `bson:"doc"`
+	IDs  []string  `bson:"ids"` // events written or about to be written, not yet published
+	At   time.Time `bson:"at"`  // first unpublished change
 }
 
-// mark records that the document is about to get a pending event and returns the write's
-// sequence number. It is written before the change, so a crash in between leaves a marker
-// that the sweep finds (and clears once the grace has passed), never a pending event
-// without a marker.
-func (o *Outbox) mark(ctx context.Context, r ref) (int64, error) {
-	now := time.Now().UTC()
-	var m marker
-	err := o.markers.FindOneAndUpdate(ctx,
+// mark records that the document is about to get the event. It is written before the
+// change, so a crash in between leaves an id that the sweep finds (and drops once the grace
+// has passed), never a pending event without a marker.
+func (o *Outbox) mark(ctx context.Context, r ref, eventID string) error {
+	_, err := o.markers.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: r.key()}},
 		bson.D{
-			{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(1)}}},
-			{Key: "$set", Value: bson.D{{Key: "touched", Value: now}}},
-			{Key: "$setOnInsert", Value: bson.D{{Key: "db", Value: r.DB}, {Key: "coll", Value: r.Coll}, {Key: "doc", Value: r.ID}, {Key: "at", Value: now}}},
+			{Key: "$push", Value: bson.D{{Key: "ids", Value: eventID}}},
+			{Key: "$setOnInsert", Value: bson.D{{Key: "db", Value: r.DB}, {Key: "coll", Value: r.Coll}, {Key: "doc", Value: r.ID}, {Key: "at", Value: time.Now().UTC()}}},
 		},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&m)
+		options.UpdateOne().SetUpsert(true))
 	if err != nil {
-		return 0, fmt.Errorf("outbox mark %s: %w", r.key(), err)
+		return fmt.Errorf("outbox mark %s: %w", r.key(), err)
 	}
-	return m.Seq, nil
+	return nil
 }
 
-// settle records on the document that the write numbered seq is over though it changed
-// nothing, so the relay need not wait for it.
-func (o *Outbox) settle(ctx context.Context, coll *mongo.Collection, r ref, seq int64) {
-	_, _ = coll.UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: r.ID}},
-		bson.D{{Key: "$max", Value: bson.D{{Key: Seq, Value: seq}}}})
+// unmark takes back the id of a write that changed nothing.
+func (o *Outbox) unmark(ctx context.Context, r ref, eventID string) {
+	_, _ = o.markers.UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: r.key()}},
+		bson.D{{Key: "$pullAll", Value: bson.D{{Key: "ids", Value: bson.A{eventID}}}}})
 	o.notify(r)
 }
 
@@ -181,17 +176,16 @@ func (o *Outbox) settle(ctx context.Context, coll *mongo.Collection, r ref, seq 
 // store.IsDuplicate.
 func (o *Outbox) Insert(ctx context.Context, coll *mongo.Collection, id string, doc bson.D, ev events.Envelope) error {
 	r := refOf(coll, id)
-	seq, err := o.mark(ctx, r)
-	if err != nil {
+	if err := o.mark(ctx, r, ev.ID); err != nil {
 		return err
 	}
 	ev.Rev = 1
 	ev.Subject = nonEmpty(ev.Subject, id)
 	full := append(bson.D{{Key: "_id", Value: id}}, doc...)
-	full = append(full, bson.E{Key: Rev, Value: int64(1)}, bson.E{Key: Seq, Value: seq}, bson.E{Key: Field, Value: bson.A{ev}})
+	full = append(full, bson.E{Key: Rev, Value: int64(1)}, bson.E{Key: Field, Value: bson.A{ev}})
 	if _, err := coll.InsertOne(ctx, full); err != nil {
 		if store.IsDuplicate(err) {
-			o.settle(ctx, coll, r, seq)
+			o.unmark(ctx, r, ev.ID)
 		}
 		return err
 	}
@@ -205,13 +199,12 @@ func (o *Outbox) Insert(ctx context.Context, coll *mongo.Collection, id string, 
 // it must not touch rev or outbox.
 func (o *Outbox) Update(ctx context.Context, coll *mongo.Collection, id string, rev int64, update bson.D, ev events.Envelope) (int64, error) {
 	for _, op := range update {
-		if op.Key == "$inc" || op.Key == "$push" || op.Key == "$max" {
+		if op.Key == "$inc" || op.Key == "$push" {
 			return 0, fmt.Errorf("outbox update of %s: %s is reserved for the outbox", id, op.Key)
 		}
 	}
 	r := refOf(coll, id)
-	seq, err := o.mark(ctx, r)
-	if err != nil {
+	if err := o.mark(ctx, r, ev.ID); err != nil {
 		return 0, err
 	}
 	ev.Rev = rev + 1
@@ -219,12 +212,15 @@ func (o *Outbox) Update(ctx context.Context, coll *mongo.Collection, id string, 
 	full := append(bson.D(nil), update...)
 	full = append(full,
 		bson.E{Key: "$inc", Value: bson.D{{Key: Rev, Value: int64(1)}}},
-		bson.E{Key: "$max", Value: bson.D{{Key: Seq, Value: seq}}},
 		bson.E{Key: "$push", Value: bson.D{{Key: Field, Value: ev}}},
 	)
 	res, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: Rev, Value: rev}}, full)
 	if err != nil || res.MatchedCount == 0 {
-		o.settle(ctx, coll, r, seq)
+		// A failed write may still have been applied (a timeout): unmarking is safe only
+		// when the server said no, so after an error the id ages out instead.
+		if err == nil {
+			o.unmark(ctx, r, ev.ID)
+		}
 		if err != nil {
 			return 0, err
 		}
@@ -352,13 +348,12 @@ func (o *Outbox) sweepAll(ctx context.Context, dispatch func(ref) bool) {
 }
 
 type pendingDoc struct {
-	Seq    int64      `bson:"outboxSeq"`
 	Outbox []bson.Raw `bson:"outbox"`
 }
 
-// Flush publishes the pending events of one document, removes them, and clears its marker
-// when nothing else came in meanwhile. Safe to run concurrently with writers and other
-// relays: at worst an event is published twice, which consumers absorb.
+// Flush publishes the pending events of one document, removes them and their ids, and
+// deletes its marker when nothing else is in flight. Safe to run concurrently with writers
+// and other relays: at worst an event is published twice, which consumers absorb.
 func (o *Outbox) Flush(ctx context.Context, db, collName, id string) error {
 	r := ref{DB: db, Coll: collName, ID: id}
 	coll := o.client.Mongo().Database(db).Collection(collName)
@@ -373,16 +368,18 @@ func (o *Outbox) Flush(ctx context.Context, db, collName, id string) error {
 		}
 		var doc pendingDoc
 		err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}},
-			options.FindOne().SetProjection(bson.D{{Key: Field, Value: 1}, {Key: Seq, Value: 1}})).Decode(&doc)
+			options.FindOne().SetProjection(bson.D{{Key: Field, Value: 1}})).Decode(&doc)
 		if err != nil && !store.IsNotFound(err) {
 			return err
 		}
+		done := map[string]bool{}
 		if len(doc.Outbox) > 0 {
 			evs := make([]events.Envelope, len(doc.Outbox))
 			for i, raw := range doc.Outbox {
 				if err := bson.Unmarshal(raw, &evs[i]); err != nil {
 					return fmt.Errorf("outbox %s: decode pending event: %w", r.key(), err)
 				}
+				done[evs[i].ID] = true
 			}
 			if err := o.pub.Publish(ctx, o.topic, evs...); err != nil {
 				return err
@@ -398,16 +395,48 @@ func (o *Outbox) Flush(ctx context.Context, db, collName, id string) error {
 				return err
 			}
 		}
-		if doc.Seq < m.Seq && time.Since(m.Touched) < o.grace {
-			return nil // a write that marked has not landed yet; the sweep comes back
+		inFlight := 0
+		for _, eid := range m.IDs {
+			if done[eid] {
+				continue
+			}
+			if o.expired(eid) {
+				done[eid] = true // its write crashed before landing, long ago
+				continue
+			}
+			inFlight++
 		}
-		res, err := o.markers.DeleteOne(ctx, bson.D{{Key: "_id", Value: r.key()}, {Key: "seq", Value: m.Seq}})
+		if len(done) > 0 {
+			ids := make(bson.A, 0, len(done))
+			for eid := range done {
+				ids = append(ids, eid)
+			}
+			if _, err := o.markers.UpdateOne(ctx, bson.D{{Key: "_id", Value: r.key()}},
+				bson.D{{Key: "$pullAll", Value: bson.D{{Key: "ids", Value: ids}}}}); err != nil {
+				return err
+			}
+		}
+		if inFlight > 0 {
+			return nil // a write that marked has not landed yet; it notifies, and the sweep comes back
+		}
+		res, err := o.markers.DeleteOne(ctx, bson.D{{Key: "_id", Value: r.key()}, {Key: "ids", Value: bson.A{}}})
 		if err != nil {
 			return err
 		}
 		if res.DeletedCount == 1 {
 			return nil
 		}
-		// A write came in while we flushed: go round again.
+		// A write marked while we flushed: go round again.
 	}
+}
+
+// expired reports whether an event id (a UUIDv7, which carries its creation time) is older
+// than the grace: its write can no longer land.
+func (o *Outbox) expired(eventID string) bool {
+	u, err := uuid.Parse(eventID)
+	if err != nil || u.Version() != 7 {
+		return true
+	}
+	sec, nsec := u.Time().UnixTime()
+	return time.Since(time.Unix(sec, nsec)) > o.grace
 }

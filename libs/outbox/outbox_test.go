@@ -253,10 +253,11 @@ func TestOutbox_MarkerOfAWriteThatNeverLandedIsClearedAfterTheGrace(t *testing.T
 	coll := f.coll(ctx)
 	markers := f.client.Service(f.prefix).County("outbox")
 	// A process marked a write and died before writing.
+	ghost := events.MustNew(f.prefix+".thing.added", f.town, "test", "ghost", nil)
 	key := coll.Database().Name() + "/" + coll.Name() + "/ghost"
 	_, err := markers.InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "db", Value: coll.Database().Name()},
-		{Key: "coll", Value: coll.Name()}, {Key: "doc", Value: "ghost"}, {Key: "seq", Value: int64(1)},
-		{Key: "at", Value: time.Now()}, {Key: "touched", Value: time.Now()}})
+		{Key: "coll", Value: coll.Name()}, {Key: "doc", Value: "ghost"}, {Key: "ids", Value: bson.A{ghost.ID}},
+		{Key: "at", Value: time.Now()}})
 	require.NoError(t, err)
 
 	patient := f.outbox(f.pub, time.Hour)
@@ -271,4 +272,32 @@ func TestOutbox_MarkerOfAWriteThatNeverLandedIsClearedAfterTheGrace(t *testing.T
 	n, err = markers.CountDocuments(ctx, bson.D{})
 	require.NoError(t, err)
 	require.Zero(t, n, "after the grace the marker goes")
+}
+
+// TestOutbox_RepeatedWritesToOneDocument_NoneStranded writes the same document again and
+// again while the relay runs, so that markers are deleted and made anew around each write.
+func TestOutbox_RepeatedWritesToOneDocument_NoneStranded(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ob := f.outbox(f.pub, 0)
+	run(t, ob)
+	ctx := tenancy.WithTown(context.Background(), f.town)
+	coll := f.coll(ctx)
+	mk := func(i int) events.Envelope {
+		return events.MustNew(f.prefix+".thing.changed", f.town, "test", "thing-1", map[string]int{"v": i})
+	}
+	require.NoError(t, ob.Insert(ctx, coll, "thing-1", bson.D{{Key: "v", Value: 0}}, mk(0)))
+	const n = 200
+	rev := int64(1)
+	for i := 1; i < n; i++ {
+		next, err := ob.Update(ctx, coll, "thing-1", rev, bson.D{{Key: "$set", Value: bson.D{{Key: "v", Value: i}}}}, mk(i))
+		require.NoError(t, err)
+		rev = next
+	}
+	seen := readAll(t, f.topic, n)
+	require.Len(t, seen, n, "every one of the writes reached the topic")
+	testkit.Eventually(t, 20*time.Second, func() bool {
+		c, err := f.client.Service(f.prefix).County("outbox").CountDocuments(ctx, bson.D{})
+		return err == nil && c == 0
+	}, "no marker is left")
 }

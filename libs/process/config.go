@@ -27,6 +27,9 @@ type Config struct {
 	IdentityPublicKey string         // DUNDIAN_IDENTITY_PUBLIC_KEY: verifies the gateway's internal tokens
 	ShutdownTimeout   time.Duration  // SHUTDOWN_TIMEOUT
 	BodyLimit         int            // HTTP_BODY_LIMIT (bytes)
+	// StreamBodies makes the process's app stream large bodies to their handlers (see
+	// AppOptions.Streaming); set by the process's code, not the environment.
+	StreamBodies bool
 }
 
 // DefaultPorts are the HTTP ports the processes listen on unless HTTP_ADDR says otherwise.

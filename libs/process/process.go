@@ -14,12 +14,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"dundian.local/libs/auth"
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
 	"dundian.local/libs/httpx"
 	"dundian.local/libs/objects"
+	"dundian.local/libs/routes"
 	"dundian.local/libs/store"
 	"dundian.local/libs/telemetry"
 )
@@ -37,6 +39,59 @@ type Process struct {
 
 	workers []worker
 	ln      net.Listener
+	checks  map[string]func(context.Context) error
+}
+
+// TransferTimeout bounds reading a whole request and writing a whole response on an app
+// that streams bodies: long enough for a 100 MB attachment over a village's slow line.
+const TransferTimeout = 10 * time.Minute
+
+// AppOptions shape a Fiber app of the process.
+type AppOptions struct {
+	// Streaming hands bodies larger than the body limit to the handler as a stream instead of
+	// refusing them (uploads, the gateway's proxy); such handlers bound what they read.
+	Streaming bool
+	// Metrics serves /metrics (the intranet app; never a public one).
+	Metrics bool
+}
+
+// NewApp is a Fiber app with what every listener of the process has: panic recovery,
+// request ids, traces and metrics of every request, /healthz and /readyz with the
+// process's readiness checks.
+func (p *Process) NewApp(o AppOptions) *fiber.App {
+	fc := httpx.FiberConfig(p.Config.Name, p.Log)
+	fc.BodyLimit = p.Config.BodyLimit
+	if o.Streaming {
+		fc.StreamRequestBody = true
+		fc.DisablePreParseMultipartForm = true
+		fc.ReadTimeout, fc.WriteTimeout = TransferTimeout, TransferTimeout
+	}
+	a := fiber.New(fc)
+	a.Use(recover.New(), httpx.RequestIDMiddleware())
+	if o.Streaming {
+		a.Use(closeAfterRefusedBody)
+	}
+	a.Use(telemetry.HTTPMiddleware(p.Config.Name))
+	httpx.Health(a, p.checks)
+	if o.Metrics {
+		a.Get("/metrics", p.Telemetry.MetricsFiber())
+	}
+	return a
+}
+
+// Ready adds a readiness check to /readyz of every app of the process. Call it before Run.
+func (p *Process) Ready(name string, check func(context.Context) error) { p.checks[name] = check }
+
+// closeAfterRefusedBody closes the connection after an error answered to a request whose
+// streamed body may not have been read: the rest of that body must not be taken for the
+// connection's next request.
+func closeAfterRefusedBody(c *fiber.Ctx) error {
+	err := c.Next()
+	if c.Response().StatusCode() >= fiber.StatusBadRequest && c.Request().Header.ContentLength() != 0 &&
+		c.Context().RequestBodyStream() != nil {
+		c.Context().SetConnectionClose()
+	}
+	return err
 }
 
 type worker struct {
@@ -84,21 +139,27 @@ func NewWithConfig(ctx context.Context, cfg Config, version string) (*Process, e
 		}
 		p.Verifier = auth.NewVerifier(pub, auth.InternalIssuer, auth.InternalAudience)
 	}
-	fc := httpx.FiberConfig(cfg.Name, log)
-	fc.BodyLimit = cfg.BodyLimit
-	p.App = fiber.New(fc)
-	p.App.Use(recover.New(), httpx.RequestIDMiddleware(), telemetry.HTTPMiddleware(cfg.Name))
-	httpx.Health(p.App, map[string]func(context.Context) error{
+	p.checks = map[string]func(context.Context) error{
 		"mongodb": st.Ping,
 		"kafka":   func(ctx context.Context) error { return bus.Ping(ctx, cfg.KafkaBrokers) },
 		"s3":      obj.Ping,
-	})
-	p.App.Get("/metrics", tel.MetricsFiber())
+	}
+	p.App = p.NewApp(AppOptions{Streaming: cfg.StreamBodies, Metrics: true})
 	return p, nil
 }
 
 // Identity is the middleware that verifies the gateway's internal token (services only).
 func (p *Process) Identity() fiber.Handler { return auth.Middleware(p.Verifier) }
+
+// Mount registers the service's handlers by the route table: identity, town and role checks
+// before each, and the Idempotency-Key check on every POST (cadres retry from villages with
+// bad signal), remembered in the town's `<service>_idempotency` collection.
+func (p *Process) Mount(owner string, handlers map[string]fiber.Handler) error {
+	idem := httpx.NewMongoIdempotencyStore(func(ctx context.Context) (*mongo.Collection, error) {
+		return p.Store.Service(owner).Collection(ctx, "idempotency")
+	})
+	return routes.Mount(p.App, owner, p.Identity(), httpx.Idempotency(idem), handlers)
+}
 
 // Go registers a background worker (outbox relay, event consumer) started by Run and
 // stopped, after the HTTP server has drained, by cancelling its context.

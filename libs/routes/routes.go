@@ -71,9 +71,20 @@ var (
 	readers  = []auth.Role{auth.CountyAdmin, auth.CountyInspector, auth.TownAdmin, auth.TownLeader, auth.Cadre, auth.BranchSecretary}
 )
 
-// Table is every API route of the system. Keep it sorted by owner, then path.
-var Table = []Route{
-	// gateway: identity and control plane
+// Table is every API route of the system: the gateway's below, each service's in its own
+// file (table_<service>.go), so that work on one service never edits another's routes.
+var Table = concat(gatewayRoutes, personnelRoutes, fieldworkRoutes, petitionsRoutes, reportingRoutes, assessmentRoutes)
+
+func concat(parts ...[]Route) []Route {
+	var out []Route
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// gatewayRoutes are the gateway's own: identity and the control plane.
+var gatewayRoutes = []Route{
 	{ID: "login", Method: "POST", Path: "/api/v1/auth/login", Owner: Gateway, Public: true},
 	{ID: "logout", Method: "POST", Path: "/api/v1/auth/logout", Owner: Gateway, Roles: everyone},
 	{ID: "changePassword", Method: "POST", Path: "/api/v1/auth/password", Owner: Gateway, Roles: everyone},
@@ -85,6 +96,7 @@ var Table = []Route{
 	{ID: "getTown", Method: "GET", Path: "/api/v1/towns/{town}", Owner: Gateway, Roles: everyone},
 	{ID: "archiveTown", Method: "POST", Path: "/api/v1/towns/{town}/archive", Owner: Gateway, Roles: []auth.Role{auth.CountyAdmin}},
 	{ID: "exportTown", Method: "POST", Path: "/api/v1/towns/{town}/export", Owner: Gateway, Roles: []auth.Role{auth.CountyAdmin}},
+	{ID: "downloadExport", Method: "GET", Path: "/api/v1/towns/{town}/exports/{export}", Owner: Gateway, Roles: []auth.Role{auth.CountyAdmin}},
 	{ID: "eraseTown", Method: "DELETE", Path: "/api/v1/towns/{town}", Owner: Gateway, Roles: []auth.Role{auth.CountyAdmin}},
 	{ID: "getSettings", Method: "GET", Path: "/api/v1/towns/{town}/settings", Owner: Gateway, Roles: readers},
 	{ID: "putSettings", Method: "PUT", Path: "/api/v1/towns/{town}/settings", Owner: Gateway, Roles: admins},
@@ -98,16 +110,6 @@ var Table = []Route{
 	{ID: "putProgrammeYear", Method: "PUT", Path: "/api/v1/calendar/years/{year}", Owner: Gateway, Roles: []auth.Role{auth.CountyAdmin}},
 	{ID: "putHolidays", Method: "PUT", Path: "/api/v1/calendar/holidays/{year}", Owner: Gateway, Roles: []auth.Role{auth.CountyAdmin}},
 	{ID: "putTownOverride", Method: "PUT", Path: "/api/v1/towns/{town}/calendar/overrides/{kind}", Owner: Gateway, Roles: []auth.Role{auth.CountyAdmin}},
-
-	// personnel
-	{ID: "publicCommunity", Method: "GET", Path: "/api/v1/public/towns/{town}/communities/{community}", Owner: Personnel, Public: true},
-	{ID: "listCommunities", Method: "GET", Path: "/api/v1/towns/{town}/communities", Owner: Personnel, Roles: readers},
-	{ID: "addCommunity", Method: "POST", Path: "/api/v1/towns/{town}/communities", Owner: Personnel, Roles: admins},
-	{ID: "getCommunity", Method: "GET", Path: "/api/v1/towns/{town}/communities/{community}", Owner: Personnel, Roles: readers},
-	{ID: "updateCommunity", Method: "PATCH", Path: "/api/v1/towns/{town}/communities/{community}", Owner: Personnel, Roles: admins},
-
-	// reporting
-	{ID: "countyComparison", Method: "GET", Path: "/api/v1/county/comparison", Owner: Reporting, Roles: county},
 }
 
 // Owned returns the routes of one owner.
@@ -151,10 +153,11 @@ func Check(table []Route) error {
 }
 
 // Mount registers an owner's handlers on router by the table: each route gets the identity
-// check, the town check (for {town} routes) and its role check before the handler. It fails
-// when a route of the owner has no handler or a handler has no route, so the table and the
-// code cannot drift apart.
-func Mount(router fiber.Router, owner string, verify fiber.Handler, handlers map[string]fiber.Handler) error {
+// check, the town check (for {town} routes) and its role check before the handler, and POST
+// routes of a town get onPost (the Idempotency-Key check, kept in the town's database) after
+// them when it is not nil. It fails when a route of the owner has no handler or a handler
+// has no route, so the table and the code cannot drift apart.
+func Mount(router fiber.Router, owner string, verify, onPost fiber.Handler, handlers map[string]fiber.Handler) error {
 	seen := map[string]bool{}
 	for _, r := range Owned(owner) {
 		h, ok := handlers[r.ID]
@@ -172,6 +175,9 @@ func Mount(router fiber.Router, owner string, verify fiber.Handler, handlers map
 				chain = append(chain, auth.TownParam("town"))
 			}
 			chain = append(chain, auth.RequireRoles(r.Roles...))
+		}
+		if onPost != nil && r.Method == fiber.MethodPost && r.Town() {
+			chain = append(chain, onPost)
 		}
 		chain = append(chain, h)
 		router.Add(r.Method, r.FiberPath(), chain...)

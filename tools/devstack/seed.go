@@ -16,13 +16,13 @@ import (
 // demoTown is the town the demo accounts belong to: 阜平镇 of Fuping county.
 const (
 	demoTown      = "130624100"
-	demoCommunity = "130624100201" // 城厢村
+	demoCommunity = "130624100200" // 城厢村
 )
 
 // demoAccount is one account per role of DOMAIN.md.
 type demoAccount struct {
 	Username  string `json:"username"`
-	Name      string `json:"name"`
+	Name      string `json:"displayName"`
 	Role      string `json:"role"`
 	Town      string `json:"town,omitempty"`
 	Community string `json:"community,omitempty"`
@@ -148,9 +148,12 @@ func (c *client) importTowns(ctx context.Context, csv []byte) (string, error) {
 	_, _ = part.Write(csv)
 	_ = w.Close()
 	var out struct {
-		Job string `json:"job"`
+		Job struct {
+			ID string `json:"id"`
+		} `json:"job"`
 	}
-	return out.Job, c.do(ctx, http.MethodPost, "/api/v1/towns/import", w.FormDataContentType(), &body, &out)
+	err = c.do(ctx, http.MethodPost, "/api/v1/towns/import", w.FormDataContentType(), &body, &out)
+	return out.Job.ID, err
 }
 
 func (c *client) waitJob(ctx context.Context, id string) error {
@@ -161,8 +164,8 @@ func (c *client) waitJob(ctx context.Context, id string) error {
 			Total  int    `json:"total"`
 			Done   int    `json:"done"`
 			Errors []struct {
-				Line    int    `json:"line"`
-				Message string `json:"message"`
+				Line int    `json:"line"`
+				Zh   string `json:"zh"`
 			} `json:"errors"`
 		}
 		if err := c.do(ctx, http.MethodGet, "/api/v1/jobs/"+id, "", nil, &job); err != nil {
@@ -173,7 +176,7 @@ func (c *client) waitJob(ctx context.Context, id string) error {
 			lastDone = job.Done
 		}
 		switch job.Status {
-		case "done":
+		case "succeeded":
 			return nil
 		case "failed":
 			return fmt.Errorf("import failed: %+v", job.Errors)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,14 +32,22 @@ type secrets struct {
 	AccessKey       string `json:"accessKey"`
 	AdminPassword   string `json:"adminPassword"`
 	DemoPassword    string `json:"demoPassword"`
+	ChallengeKey    string `json:"challengeKey"` // signs the public forms' proof-of-work challenges
 }
 
 func loadSecrets(dir string) (secrets, error) {
 	path := filepath.Join(dir, "secrets.json")
 	var s secrets
 	if b, err := os.ReadFile(path); err == nil {
-		return s, json.Unmarshal(b, &s)
+		if err := json.Unmarshal(b, &s); err != nil || s.ChallengeKey != "" {
+			return s, err
+		}
+		// a data directory from before the challenge key: add one and keep the rest
+		s.ChallengeKey = randomKey()
+		b, _ := json.MarshalIndent(s, "", "  ")
+		return s, os.WriteFile(path, b, 0o600)
 	}
+	s.ChallengeKey = randomKey()
 	var err error
 	if s.IdentityPublic, s.IdentityPrivate, err = auth.GenerateKeyPair(); err != nil {
 		return s, err
@@ -50,6 +59,13 @@ func loadSecrets(dir string) (secrets, error) {
 	s.DemoPassword = password()
 	b, _ := json.MarshalIndent(s, "", "  ")
 	return s, os.WriteFile(path, b, 0o600)
+}
+
+// randomKey is 32 random bytes, hex-encoded.
+func randomKey() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // password makes a readable random password such as "dundian-k3m9-x7q2".
@@ -108,8 +124,16 @@ func start(ctx context.Context, o options, bins binaries, sec secrets) (*system,
 	if err != nil {
 		return sys, fmt.Errorf("embedded stack: %w (log: %s)", err, stackLog.Name())
 	}
+	// The stack's addresses change at every start; tools and a developer's mongosh read them here.
+	if err := os.WriteFile(filepath.Join(o.data, "stack.env"), []byte(strings.Join(sys.stack.Env.Environ(), "\n")+"\n"), 0o600); err != nil {
+		return sys, err
+	}
 	base := append(os.Environ(), sys.stack.Env.Environ()...)
-	base = append(base, "DUNDIAN_IDENTITY_PUBLIC_KEY="+sec.IdentityPublic)
+	base = append(base,
+		"DUNDIAN_IDENTITY_PUBLIC_KEY="+sec.IdentityPublic,
+		"PUBLIC_BASE_URL=http://"+o.publicAddr,
+		"PETITIONS_CHALLENGE_KEY="+sec.ChallengeKey,
+	)
 
 	urls := map[string]string{}
 	for _, name := range services {

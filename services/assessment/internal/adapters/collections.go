@@ -1,4 +1,4 @@
-// Package adapters connects assessment to MongoDB and Kafka.
+// Package adapters connects assessment to MongoDB (through the outbox) and to Kafka.
 package adapters
 
 import (
@@ -7,20 +7,28 @@ import (
 	"dundian.local/libs/store"
 )
 
-// Collections and indexes assessment keeps in every town's database (prefixed "assessment_").
+// Collections of every town's database (prefixed "assessment_").
+const (
+	inspectionsCollection    = "inspections"
+	findingsCollection       = "findings"
+	tasksCollection          = "tasks"
+	recallsCollection        = "recalls"
+	assessmentsCollection    = "assessments"
+	demonstrationsCollection = "demonstration_points"
+	// weightsCollection is county-wide: the county sets one set of weights per year.
+	weightsCollection = "weights"
+)
+
+// Collections and indexes assessment keeps in every town's database.
 var (
-	Collections = []string{
-		"inspections",
-		"findings",
-		"assessments",
-		"recalls",
-		"demonstration_points",
-		"tasks",
-	}
+	Collections = []string{inspectionsCollection, findingsCollection, tasksCollection, recallsCollection,
+		assessmentsCollection, demonstrationsCollection}
 	Indexes = []store.Index{
-		{Collection: "inspections", Keys: bson.D{{Key: "year", Value: 1}, {Key: "mode", Value: 1}}},
-		{Collection: "findings", Keys: bson.D{{Key: "inspection", Value: 1}}},
-		{Collection: "assessments", Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "year", Value: 1}}, Unique: true},
-		{Collection: "recalls", Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "status", Value: 1}}},
+		{Collection: inspectionsCollection, Keys: bson.D{{Key: "year", Value: 1}, {Key: "_id", Value: 1}}},
+		{Collection: findingsCollection, Keys: bson.D{{Key: "inspection", Value: 1}}},
+		{Collection: findingsCollection, Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "year", Value: 1}}},
+		{Collection: tasksCollection, Keys: bson.D{{Key: "source.id", Value: 1}}},
+		{Collection: recallsCollection, Keys: bson.D{{Key: "cadre", Value: 1}}},
+		{Collection: assessmentsCollection, Keys: bson.D{{Key: "year", Value: 1}, {Key: "cadre", Value: 1}}, Unique: true},
 	}
 )

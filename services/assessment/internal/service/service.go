@@ -3,22 +3,55 @@ package service
 
 import (
 	"context"
+	"time"
 
-	"github.com/gofiber/fiber/v2"
-
+	"dundian.local/libs/bus"
+	"dundian.local/libs/events"
+	"dundian.local/libs/outbox"
 	"dundian.local/libs/process"
 	"dundian.local/libs/routes"
 	"dundian.local/services/assessment/internal/adapters"
+	"dundian.local/services/assessment/internal/app"
+	porthttp "dundian.local/services/assessment/internal/ports/http"
 )
 
 // Name is the service's name, collection prefix and consumer group.
 const Name = "assessment"
 
-// Start builds assessment on a process: its routes of the table and the preparation of every
-// new town's collections.
-func Start(ctx context.Context, p *process.Process) error {
-	if err := routes.Mount(p.App, routes.Assessment, p.Identity(), map[string]fiber.Handler{}); err != nil {
-		return err
+// New builds assessment on a process: its routes of the table, the outbox relay, the
+// consumer of its results and the preparation of every new town's collections.
+func New(ctx context.Context, p *process.Process) (app.Application, error) {
+	st := p.Store.Service(Name)
+	ob, err := outbox.New(outbox.Config{Client: p.Store, Prefix: Name, Publisher: p.Publisher, Topic: events.Topic(events.Assessment), Log: p.Log})
+	if err != nil {
+		return app.Application{}, err
 	}
-	return p.PrepareTowns(Name, adapters.Collections, adapters.Indexes)
+	a := app.New(adapters.NewStores(st, ob), func() time.Time { return time.Now().UTC() })
+	if err := p.Mount(routes.Assessment, porthttp.Routes(a)); err != nil {
+		return app.Application{}, err
+	}
+	// The county's comparison reads a county-wide copy of the finalised results, filled
+	// from this service's own events.
+	consumer, err := bus.NewConsumer(bus.ConsumerConfig{
+		Brokers: p.Config.KafkaBrokers,
+		Group:   Name,
+		Topics:  []string{events.Topic(events.Assessment)},
+		Handler: adapters.NewResults(st).EventHandler(),
+		Log:     p.Log,
+	})
+	if err != nil {
+		return app.Application{}, err
+	}
+	if err := p.PrepareTowns(Name, adapters.Collections, adapters.Indexes); err != nil {
+		return app.Application{}, err
+	}
+	p.Go("outbox", ob.Run)
+	p.Go("consumer", consumer.Run)
+	return a, nil
+}
+
+// Start is New for main, which needs only the error.
+func Start(ctx context.Context, p *process.Process) error {
+	_, err := New(ctx, p)
+	return err
 }

@@ -1,4 +1,4 @@
-// Package adapters connects fieldwork to MongoDB and Kafka.
+// Package adapters connects fieldwork to MongoDB, Kafka and the object store.
 package adapters
 
 import (
@@ -7,25 +7,49 @@ import (
 	"dundian.local/libs/store"
 )
 
-// Collections and indexes fieldwork keeps in every town's database (prefixed "fieldwork_").
+// Collections of every town's database (prefixed "fieldwork_").
+const (
+	staysCollection       = "stays"
+	cadreMonthsCollection = "cadre_months"
+	sheetsCollection      = "attendance_sheets"
+	workLogsCollection    = "work_logs"
+	diariesCollection     = "diaries"
+	attachmentsCollection = "attachments"
+	reportsCollection     = "research_reports"
+	stationsCollection    = "service_stations"
+	activitiesCollection  = "activities"
+	tasksCollection       = "tasks" // rectification measures (libs/tasks)
+	settingsCollection    = "settings"
+	calendarCollection    = "calendar" // county-wide: county.fieldwork_calendar
+)
+
+// Collections and indexes fieldwork keeps in every town's database. The embedded store uses
+// only the _id index; these serve real MongoDB.
 var (
 	Collections = []string{
-		"stays",
-		"meal_payments",
-		"attendance_sheets",
-		"work_logs",
-		"diaries",
-		"activities",
-		"service_stations",
-		"research_reports",
-		"attachments",
-		"tasks",
+		staysCollection,
+		cadreMonthsCollection,
+		sheetsCollection,
+		workLogsCollection,
+		diariesCollection,
+		attachmentsCollection,
+		reportsCollection,
+		stationsCollection,
+		activitiesCollection,
+		tasksCollection,
+		settingsCollection,
 	}
 	Indexes = []store.Index{
-		{Collection: "stays", Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "start", Value: 1}}},
-		{Collection: "work_logs", Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "date", Value: -1}}},
-		{Collection: "diaries", Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "date", Value: -1}}},
-		{Collection: "attendance_sheets", Keys: bson.D{{Key: "community", Value: 1}, {Key: "month", Value: 1}}, Unique: true},
-		{Collection: "activities", Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "task", Value: 1}, {Key: "date", Value: -1}}},
+		{Collection: staysCollection, Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "start", Value: 1}}},
+		{Collection: staysCollection, Keys: bson.D{{Key: "community", Value: 1}, {Key: "start", Value: 1}}},
+		{Collection: workLogsCollection, Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "written", Value: -1}}},
+		{Collection: workLogsCollection, Keys: bson.D{{Key: "community", Value: 1}, {Key: "written", Value: -1}}},
+		{Collection: diariesCollection, Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "written", Value: -1}}},
+		{Collection: diariesCollection, Keys: bson.D{{Key: "community", Value: 1}, {Key: "written", Value: -1}}},
+		{Collection: reportsCollection, Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "_id", Value: -1}}},
+		{Collection: activitiesCollection, Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "_id", Value: -1}}},
+		{Collection: activitiesCollection, Keys: bson.D{{Key: "community", Value: 1}, {Key: "_id", Value: -1}}},
+		{Collection: tasksCollection, Keys: bson.D{{Key: "source.id", Value: 1}}},
+		{Collection: sheetsCollection, Keys: bson.D{{Key: "community", Value: 1}, {Key: "_id", Value: 1}}},
 	}
 )

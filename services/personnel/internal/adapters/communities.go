@@ -22,9 +22,12 @@ const communitiesCollection = "communities"
 
 // Collections and indexes personnel keeps in every town's database.
 var (
-	Collections = []string{communitiesCollection}
+	Collections = []string{communitiesCollection, cadresCollection, assignmentsCollection, contactListsCollection, revealsCollection}
 	Indexes     = []store.Index{
 		{Collection: communitiesCollection, Keys: bson.D{{Key: "archived", Value: 1}, {Key: "_id", Value: 1}}},
+		{Collection: assignmentsCollection, Keys: bson.D{{Key: "year", Value: 1}, {Key: "_id", Value: 1}}},
+		{Collection: assignmentsCollection, Keys: bson.D{{Key: "community", Value: 1}, {Key: "year", Value: 1}}},
+		{Collection: contactListsCollection, Keys: bson.D{{Key: "year", Value: 1}, {Key: "_id", Value: 1}}},
 	}
 )
 

@@ -4,8 +4,11 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"dundian.local/libs/tenancy"
+	"dundian.local/services/personnel/internal/domain/assignment"
+	"dundian.local/services/personnel/internal/domain/cadre"
 	"dundian.local/services/personnel/internal/domain/community"
 )
 
@@ -22,6 +25,38 @@ type Communities interface {
 	List(ctx context.Context, after tenancy.CommunityCode, limit int) ([]community.Community, error)
 }
 
+// Cadres is the repository of a town's cadres, written with personnel.cadre.* events.
+type Cadres interface {
+	Add(ctx context.Context, c cadre.Cadre, actor string) error
+	Update(ctx context.Context, id, actor string, fn func(*cadre.Cadre) error) (cadre.Cadre, error)
+	Get(ctx context.Context, id string) (cadre.Cadre, error)
+	List(ctx context.Context, after string, limit int) ([]cadre.Cadre, error)
+}
+
+// Assignments is the repository of a town's assignments, one per cadre and year.
+type Assignments interface {
+	// Change applies fn to the assignment (a zero one if there is none yet) and stores it
+	// with an event of type typ, guarded by its revision.
+	Change(ctx context.Context, id, typ, actor string, fn func(*assignment.Assignment) error) (assignment.Assignment, error)
+	Get(ctx context.Context, id string) (assignment.Assignment, error)
+	List(ctx context.Context, year int, after string, limit int) ([]assignment.Assignment, error)
+	// Hosting returns the current links to a community in a year.
+	Hosting(ctx context.Context, code tenancy.CommunityCode, year int) ([]assignment.Assignment, error)
+}
+
+// Repositories are the stores the use cases need.
+type Repositories struct {
+	Communities Communities
+	Cadres      Cadres
+	Assignments Assignments
+	Lists       ContactLists
+	Reveals     Reveals
+	Forwards    Forwards
+	Calendars   Calendars
+	Files       Files
+	Towns       Towns
+}
+
 // Application is personnel's use cases.
 type Application struct {
 	Commands Commands
@@ -32,26 +67,77 @@ type Commands struct {
 	AddCommunity      AddCommunityHandler
 	UpdateCommunity   UpdateCommunityHandler
 	ImportCommunities ImportCommunitiesHandler
+	AddCadre          AddCadreHandler
+	UpdateCadre       UpdateCadreHandler
+	LinkCommunity     LinkCommunityHandler
+	EndLink           EndLinkHandler
+	SetContact        SetContactHandler
+	SubmitList        SubmitListHandler
+	DecideList        DecideListHandler
+	RevealContact     RevealContactHandler
+	ForwardLists      ForwardListsHandler
+	TransferCadre     TransferCadreHandler
+	// Consumers' use cases.
+	FileEvent             FileEventHandler
+	SetDemonstrationPoint SetDemonstrationPointHandler
+	RegisterTown          RegisterTownHandler
+	Rollover              RolloverHandler
 }
 
 type Queries struct {
 	Communities     CommunitiesHandler
 	Community       CommunityHandler
 	PublicCommunity PublicCommunityHandler
+	Cadres          CadresHandler
+	Cadre           CadreHandler
+	Assignments     AssignmentsHandler
+	List            ListHandler
+	TownLists       TownListsHandler
+	CountyLists     CountyListsHandler
+	ExportLists     ExportListsHandler
+	Card            CardHandler
+	TownCards       TownCardsHandler
+	File            FileHandler
 }
 
-// New wires the use cases over a repository.
-func New(communities Communities) Application {
+// New wires the use cases over the repositories; now is the clock.
+func New(r Repositories, now func() time.Time) Application {
+	cl := contactLists{r.Lists, r.Cadres, r.Assignments, r.Calendars, r.Reveals, r.Forwards, now}
+	cards := cards{r.Cadres, r.Assignments, now}
 	return Application{
 		Commands: Commands{
-			AddCommunity:      AddCommunityHandler{communities},
-			UpdateCommunity:   UpdateCommunityHandler{communities},
-			ImportCommunities: ImportCommunitiesHandler{communities},
+			AddCommunity:          AddCommunityHandler{r.Communities},
+			UpdateCommunity:       UpdateCommunityHandler{r.Communities},
+			ImportCommunities:     ImportCommunitiesHandler{r.Communities},
+			AddCadre:              AddCadreHandler{r.Cadres},
+			UpdateCadre:           UpdateCadreHandler{r.Cadres},
+			LinkCommunity:         LinkCommunityHandler{r.Assignments, r.Cadres, r.Communities, r.Calendars, now},
+			EndLink:               EndLinkHandler{r.Assignments, r.Calendars, now},
+			SetContact:            SetContactHandler{cl},
+			SubmitList:            SubmitListHandler{cl},
+			DecideList:            DecideListHandler{cl},
+			RevealContact:         RevealContactHandler{cl},
+			ForwardLists:          ForwardListsHandler{cl},
+			TransferCadre:         TransferCadreHandler{r.Cadres, r.Files, now},
+			FileEvent:             FileEventHandler{r.Files},
+			SetDemonstrationPoint: SetDemonstrationPointHandler{r.Communities},
+			RegisterTown:          RegisterTownHandler{r.Towns},
+			Rollover:              RolloverHandler{r.Towns, r.Cadres, r.Calendars, r.Assignments, r.Lists, now},
 		},
 		Queries: Queries{
-			Communities:     CommunitiesHandler{communities},
-			Community:       CommunityHandler{communities},
-			PublicCommunity: PublicCommunityHandler{communities},
+			Communities:     CommunitiesHandler{r.Communities},
+			Community:       CommunityHandler{r.Communities},
+			PublicCommunity: PublicCommunityHandler{r.Communities, r.Assignments, r.Cadres, now},
+			Cadres:          CadresHandler{r.Cadres},
+			Cadre:           CadreHandler{r.Cadres},
+			Assignments:     AssignmentsHandler{r.Assignments},
+			List:            ListHandler{cl},
+			TownLists:       TownListsHandler{cl},
+			CountyLists:     CountyListsHandler{cl},
+			ExportLists:     ExportListsHandler{cl},
+			Card:            CardHandler{cards},
+			TownCards:       TownCardsHandler{cards},
+			File:            FileHandler{r.Files, r.Cadres},
 		},
 	}
 }

@@ -3,10 +3,13 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
 	"dundian.local/libs/auth"
+	"dundian.local/libs/calendar"
 	"dundian.local/libs/errs"
 	"dundian.local/libs/tenancy"
+	"dundian.local/services/personnel/internal/domain/cadre"
 	"dundian.local/services/personnel/internal/domain/community"
 )
 
@@ -99,16 +102,47 @@ func (h CommunityHandler) Handle(ctx context.Context, code tenancy.CommunityCode
 	return h.repo.Get(ctx, code)
 }
 
-type PublicCommunityHandler struct{ repo Communities }
+// PublicCommunity is the disclosure board's data (S2): the community and the cadres who
+// link it in the current programme year, with the board's fields only.
+type PublicCommunity struct {
+	Community community.Public `json:"community"`
+	Cadres    []cadre.Public   `json:"cadres"`
+}
 
-// Handle returns what the community's public page shows; an archived community is not shown.
-func (h PublicCommunityHandler) Handle(ctx context.Context, code tenancy.CommunityCode) (community.Public, error) {
-	c, err := h.repo.Get(ctx, code)
+type PublicCommunityHandler struct {
+	communities Communities
+	assignments Assignments
+	cadres      Cadres
+	now         func() time.Time
+}
+
+// Handle returns what the community's public page shows; an archived community is not
+// shown, nor is a cadre who is no longer active.
+func (h PublicCommunityHandler) Handle(ctx context.Context, code tenancy.CommunityCode) (PublicCommunity, error) {
+	c, err := h.communities.Get(ctx, code)
 	if err != nil {
-		return community.Public{}, err
+		return PublicCommunity{}, err
 	}
 	if c.Archived {
-		return community.Public{}, community.ErrNotFound
+		return PublicCommunity{}, community.ErrNotFound
 	}
-	return c.Public(), nil
+	// The programme year follows the calendar year (calendar.DefaultProgramme).
+	links, err := h.assignments.Hosting(ctx, code, calendar.BeijingDay(h.now()).Year)
+	if err != nil {
+		return PublicCommunity{}, err
+	}
+	out := PublicCommunity{Community: c.Public(), Cadres: []cadre.Public{}}
+	for _, l := range links {
+		cd, err := h.cadres.Get(ctx, l.Cadre)
+		if errors.Is(err, cadre.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return PublicCommunity{}, err
+		}
+		if cd.Status == cadre.Active {
+			out.Cadres = append(out.Cadres, cd.Public())
+		}
+	}
+	return out, nil
 }

@@ -3,6 +3,8 @@ package service
 
 import (
 	"context"
+	"os"
+	"time"
 
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
@@ -24,15 +26,27 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	if err != nil {
 		return app.Application{}, err
 	}
-	a := app.New(adapters.NewCommunities(st, ob))
-	if err := routes.Mount(p.App, routes.Personnel, p.Identity(), porthttp.Routes(a)); err != nil {
+	calendars := adapters.NewCalendars(st)
+	a := app.New(app.Repositories{
+		Communities: adapters.NewCommunities(st, ob),
+		Cadres:      adapters.NewCadres(st, ob),
+		Assignments: adapters.NewAssignments(st, ob),
+		Lists:       adapters.NewContactLists(st, ob),
+		Reveals:     adapters.NewReveals(st),
+		Forwards:    adapters.NewForwards(st, ob),
+		Calendars:   calendars,
+		Files:       adapters.NewFiles(st),
+		Towns:       adapters.NewTowns(st),
+	}, time.Now)
+	if err := p.Mount(routes.Personnel, porthttp.Routes(a, publicBase())); err != nil {
 		return app.Application{}, err
 	}
 	consumer, err := bus.NewConsumer(bus.ConsumerConfig{
 		Brokers: p.Config.KafkaBrokers,
 		Group:   Name,
-		Topics:  []string{events.Topic(events.Platform)},
-		Handler: adapters.EventHandler(a),
+		// personnel's own topic and assessment's feed the personal files
+		Topics:  []string{events.Topic(events.Platform), events.Topic(events.Personnel), events.Topic(events.Assessment)},
+		Handler: adapters.EventHandler(a, calendars),
 		Log:     p.Log,
 	})
 	if err != nil {
@@ -44,6 +58,15 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	p.Go("outbox", ob.Run)
 	p.Go("consumer", consumer.Run)
 	return a, nil
+}
+
+// publicBase is the public site's address for the contact cards' QR codes: PUBLIC_BASE_URL,
+// or the gateway's default public listener on this host.
+func publicBase() string {
+	if v := os.Getenv("PUBLIC_BASE_URL"); v != "" {
+		return v
+	}
+	return "http://localhost:8090"
 }
 
 // Start is New for main, which needs only the error.

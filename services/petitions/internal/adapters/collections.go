@@ -1,4 +1,4 @@
-// Package adapters connects petitions to MongoDB and Kafka.
+// Package adapters connects petitions to MongoDB (through the outbox) and to Kafka.
 package adapters
 
 import (
@@ -7,19 +7,34 @@ import (
 	"dundian.local/libs/store"
 )
 
+const (
+	opinionsCollection     = "opinions"
+	settingsCollection     = "settings"
+	challengesCollection   = "challenges"
+	textsCollection        = "texts"
+	casesCollection        = "cases"
+	tasksCollection        = "tasks"
+	ratingsCollection      = "ratings"
+	ratingClaimsCollection = "rating_claims"
+	ratingMonthsCollection = "rating_months"
+	stationedCollection    = "stationed"
+	cadresCollection       = "cadres"
+)
+
 // Collections and indexes petitions keeps in every town's database (prefixed "petitions_").
 var (
-	Collections = []string{
-		"opinions",
-		"submissions",
-		"ratings",
-		"petitions",
-		"tasks",
-	}
+	Collections = []string{opinionsCollection, settingsCollection, challengesCollection, textsCollection, casesCollection, tasksCollection,
+		ratingsCollection, ratingClaimsCollection, ratingMonthsCollection, stationedCollection, cadresCollection}
 	Indexes = []store.Index{
-		{Collection: "opinions", Keys: bson.D{{Key: "community", Value: 1}, {Key: "status", Value: 1}}},
-		{Collection: "opinions", Keys: bson.D{{Key: "trackingCode", Value: 1}}, Unique: true},
-		{Collection: "ratings", Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "month", Value: 1}}},
-		{Collection: "petitions", Keys: bson.D{{Key: "status", Value: 1}, {Key: "openedAt", Value: 1}}},
+		{Collection: opinionsCollection, Keys: bson.D{{Key: "community", Value: 1}, {Key: "status", Value: 1}}},
+		{Collection: opinionsCollection, Keys: bson.D{{Key: "responsible.id", Value: 1}, {Key: "status", Value: 1}}},
+		{Collection: opinionsCollection, Keys: bson.D{{Key: "status", Value: 1}, {Key: "due", Value: 1}}},
+		{Collection: opinionsCollection, Keys: bson.D{{Key: "trackingCode", Value: 1}}, Unique: true},
+		{Collection: challengesCollection, Keys: bson.D{{Key: "expires", Value: 1}}},
+		{Collection: casesCollection, Keys: bson.D{{Key: "status", Value: 1}, {Key: "backlog", Value: 1}}},
+		{Collection: tasksCollection, Keys: bson.D{{Key: "source.id", Value: 1}}},
+		{Collection: ratingsCollection, Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "month", Value: 1}}},
+		{Collection: ratingMonthsCollection, Keys: bson.D{{Key: "month", Value: 1}}},
+		{Collection: stationedCollection, Keys: bson.D{{Key: "community", Value: 1}}},
 	}
 )

@@ -8,9 +8,13 @@ import (
 
 // Collections and indexes reporting keeps in every town's database (prefixed "reporting_").
 var (
-	Collections = []string{"monthly_reports", "town_reports", "meetings", "stories", "notifications", "tasks"}
+	Collections = []string{monthlyReportsCollection, figuresCollection, meetingsCollection, tasksCollection, townReportsCollection, openTasksCollection, notificationsCollection, notificationReadsCollection, storiesCollection}
 	Indexes     = []store.Index{
-		{Collection: "monthly_reports", Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "month", Value: 1}}, Unique: true},
-		{Collection: "notifications", Keys: bson.D{{Key: "account", Value: 1}, {Key: "at", Value: -1}}},
+		{Collection: monthlyReportsCollection, Keys: bson.D{{Key: "month", Value: 1}, {Key: "cadre", Value: 1}}, Unique: true},
+		{Collection: meetingsCollection, Keys: bson.D{{Key: "scheduledAt", Value: -1}}},
+		{Collection: figuresCollection, Keys: bson.D{{Key: "month", Value: 1}}},
+		{Collection: notificationsCollection, Keys: bson.D{{Key: "recipient", Value: 1}, {Key: "at", Value: -1}}},
+		{Collection: storiesCollection, Keys: bson.D{{Key: "status", Value: 1}}},
+		{Collection: tasksCollection, Keys: bson.D{{Key: "source.entity", Value: 1}, {Key: "source.id", Value: 1}}},
 	}
 )

@@ -2,14 +2,16 @@ package adapters
 
 import (
 	"context"
+	"time"
 
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
 	"dundian.local/services/reporting/internal/app"
+	"dundian.local/services/reporting/internal/domain/comparison"
 )
 
-// EventHandler applies the events reporting projects.
-func EventHandler(a app.Application) bus.Handler {
+// EventHandler applies the events reporting projects, and keeps its copy of the calendar.
+func EventHandler(a app.Application, cals Calendars, due DueTasks, notes Notifications) bus.Handler {
 	p := a.Commands.Projection
 	named := func(ctx context.Context, ev events.Envelope) error {
 		var d events.TownCreatedData
@@ -27,13 +29,81 @@ func EventHandler(a app.Application) bus.Handler {
 		}
 		return p.CommunityChanged(ctx, string(ev.Town), ev.Subject, ev.Rev, d.Archived, ev.OccurredAt)
 	}
-	return bus.Dispatch(map[string]bus.Handler{
-		events.TownCreated: named,
-		events.TownChanged: named,
+	report := func(ctx context.Context, ev events.Envelope) error {
+		var d struct {
+			Month            string     `json:"month"`
+			Status           string     `json:"status"`
+			FirstSubmittedAt *time.Time `json:"firstSubmittedAt"`
+			OnTime           *bool      `json:"onTime"`
+		}
+		if err := ev.Unmarshal(&d); err != nil {
+			return bus.Permanent(err)
+		}
+		return p.ReportChanged(ctx, string(ev.Town), ev.Subject, comparison.ReportState{
+			Rev: ev.Rev, Month: d.Month, Status: d.Status,
+			Reported: d.FirstSubmittedAt != nil, OnTime: d.OnTime != nil && *d.OnTime,
+		}, ev.OccurredAt)
+	}
+	cadre := func(ctx context.Context, ev events.Envelope) error {
+		var d events.CadreData
+		if err := ev.Unmarshal(&d); err != nil {
+			return bus.Permanent(err)
+		}
+		return p.CadreChanged(ctx, string(ev.Town), ev.Subject, comparison.CadreState{Rev: ev.Rev, Name: d.Name, Active: d.Status == "active"}, ev.OccurredAt)
+	}
+	contactList := func(ctx context.Context, ev events.Envelope) error {
+		var d events.ContactListData
+		if err := ev.Unmarshal(&d); err != nil {
+			return bus.Permanent(err)
+		}
+		return p.ContactListChanged(ctx, string(ev.Town), ev.Subject,
+			comparison.ContactListState{Rev: ev.Rev, Year: d.Year, Status: d.Status, Kinds: len(d.Kinds)}, ev.OccurredAt)
+	}
+	handlers := map[string]bus.Handler{
+		events.CadreAdded:           cadre,
+		events.CadreChanged:         cadre,
+		events.ContactListChanged:   contactList,
+		events.ContactListSubmitted: contactList,
+		events.ContactListAccepted:  contactList,
+		events.ContactListReturned:  contactList,
+		events.ContactListForwarded: func(ctx context.Context, ev events.Envelope) error {
+			var d events.ContactListsForwardedData
+			if err := ev.Unmarshal(&d); err != nil {
+				return bus.Permanent(err)
+			}
+			return p.ContactListsForwarded(ctx, string(ev.Town), d.Year, d.ForwardedAt)
+		},
+		events.MonthlyReportDrafted:   report,
+		events.MonthlyReportSubmitted: report,
+		events.MonthlyReportApproved:  report,
+		events.MonthlyReportReturned:  report,
+		events.TownCreated:            named,
+		events.TownChanged:            named,
 		events.TownErased: func(ctx context.Context, ev events.Envelope) error {
 			return p.TownErased(ctx, string(ev.Town), ev.OccurredAt)
 		},
+		events.CalendarChanged:  cals.Apply,
 		events.CommunityAdded:   community,
 		events.CommunityChanged: community,
-	})
+	}
+	for _, more := range []map[string]bus.Handler{figureHandlers(a.Commands.Figures), taskHandlers(due), notifyHandlers(notes)} {
+		for typ, h := range more {
+			handlers[typ] = both(handlers[typ], h)
+		}
+	}
+	return bus.Dispatch(handlers)
+}
+
+// both applies two projections of one event type in turn; each is idempotent, so a retry
+// after the second fails repeats the first harmlessly.
+func both(first, second bus.Handler) bus.Handler {
+	if first == nil {
+		return second
+	}
+	return func(ctx context.Context, ev events.Envelope) error {
+		if err := first(ctx, ev); err != nil {
+			return err
+		}
+		return second(ctx, ev)
+	}
 }

@@ -54,6 +54,16 @@ func (r Towns) Update(ctx context.Context, town string, fn func(*comparison.Town
 	return errors.Join(errs.ErrConflict, errors.New("county comparison: too many concurrent updates of town "+town))
 }
 
+// Get returns the town's row; an empty one when the projection knows nothing of it yet.
+func (r Towns) Get(ctx context.Context, town string) (comparison.Town, error) {
+	var t comparison.Town
+	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: town}}).Decode(&t)
+	if store.IsNotFound(err) {
+		return comparison.Town{Code: town}, nil
+	}
+	return t, err
+}
+
 func (r Towns) All(ctx context.Context) ([]comparison.Town, error) {
 	cur, err := r.coll.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {

@@ -15,6 +15,7 @@ type Towns interface {
 	// Update reads the town's row (a new one when absent), lets fn change it and stores it if
 	// fn reports a change, retrying on concurrent writes.
 	Update(ctx context.Context, town string, fn func(*comparison.Town) bool) error
+	Get(ctx context.Context, town string) (comparison.Town, error)
 	All(ctx context.Context) ([]comparison.Town, error)
 }
 
@@ -24,14 +25,70 @@ type Application struct {
 	Queries  Queries
 }
 
-type Commands struct{ Projection ProjectionHandler }
+type Commands struct {
+	Projection     ProjectionHandler
+	Figures        FiguresHandler
+	MonthlyReports MonthlyReportsHandler
+	Meetings       MeetingsHandler
+	TownReports    TownReportsHandler
+	Notifications  NotificationsHandler
+	Stories        StoriesHandler
+	Reminders      RemindersHandler
+}
 
-type Queries struct{ Comparison ComparisonHandler }
+type Queries struct {
+	Comparison     ComparisonHandler
+	MonthlyReports MonthlyReportsHandler
+	Meetings       MeetingsHandler
+	TownReports    TownReportsHandler
+	DueTasks       DueTasksHandler
+	Notifications  NotificationsHandler
+	Stories        StoriesHandler
+}
 
-func New(towns Towns) Application {
+// Deps are the repositories and the clock the use cases run on.
+type Deps struct {
+	Towns          Towns
+	MonthlyReports MonthlyReports
+	Figures        FiguresStore
+	Calendars      Calendars
+	Meetings       Meetings
+	TownReports    TownReports
+	DueTasks       DueTasksSource
+	Notifications  interface {
+		NotificationStore
+		NotificationSink
+	}
+	Stories Stories
+	Now     func() time.Time
+}
+
+func New(d Deps) Application {
+	reports := MonthlyReportsHandler{reports: d.MonthlyReports, figures: d.Figures, calendars: d.Calendars, towns: d.Towns, now: d.Now}
+	meetings := MeetingsHandler{repo: d.Meetings, now: d.Now}
+	notes := NotificationsHandler{store: d.Notifications, now: d.Now}
+	stories := StoriesHandler{repo: d.Stories, now: d.Now}
+	town := TownReportsHandler{repo: d.TownReports, monthly: d.MonthlyReports, figures: d.Figures, meetings: d.Meetings, calendars: d.Calendars, now: d.Now}
 	return Application{
-		Commands: Commands{Projection: ProjectionHandler{towns}},
-		Queries:  Queries{Comparison: ComparisonHandler{towns}},
+		Commands: Commands{
+			Projection:     ProjectionHandler{d.Towns},
+			Figures:        FiguresHandler{d.Figures},
+			MonthlyReports: reports,
+			Meetings:       meetings,
+			TownReports:    town,
+			Notifications:  notes,
+			Stories:        stories,
+			Reminders:      RemindersHandler{towns: d.Towns, calendars: d.Calendars, sink: d.Notifications, now: d.Now},
+		},
+		Queries: Queries{
+			Comparison:     ComparisonHandler{d.Towns},
+			MonthlyReports: reports,
+			Meetings:       meetings,
+			TownReports:    town,
+			DueTasks:       DueTasksHandler{source: d.DueTasks, now: d.Now},
+			Notifications:  notes,
+			Stories:        stories,
+		},
 	}
 }
 
@@ -67,11 +124,32 @@ func (h ProjectionHandler) CommunityChanged(ctx context.Context, town, code stri
 	})
 }
 
+// ReportChanged records a monthly report's state at its revision.
+func (h ProjectionHandler) ReportChanged(ctx context.Context, town, id string, s comparison.ReportState, at time.Time) error {
+	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyReport(id, s, at) })
+}
+
+// CadreChanged records a cadre's state at its revision.
+func (h ProjectionHandler) CadreChanged(ctx context.Context, town, id string, s comparison.CadreState, at time.Time) error {
+	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyCadre(id, s, at) })
+}
+
+// ContactListChanged records a one-links-five list's state at its revision.
+func (h ProjectionHandler) ContactListChanged(ctx context.Context, town, id string, s comparison.ContactListState, at time.Time) error {
+	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyContactList(id, s, at) })
+}
+
+// ContactListsForwarded records when the town forwarded a year's lists to the county.
+func (h ProjectionHandler) ContactListsForwarded(ctx context.Context, town string, year int, at time.Time) error {
+	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyForwarded(year, at) })
+}
+
 // ComparisonHandler answers the county comparison.
 type ComparisonHandler struct{ towns Towns }
 
-// Handle returns every town's row, ordered by code; only county roles may compare towns.
-func (h ComparisonHandler) Handle(ctx context.Context) ([]comparison.Row, error) {
+// Handle returns every town's row with the reports on month ("2026-05"), ordered by code; only
+// county roles may compare towns.
+func (h ComparisonHandler) Handle(ctx context.Context, month string) ([]comparison.Row, error) {
 	p, err := auth.FromContext(ctx)
 	if err != nil {
 		return nil, errs.ErrUnauthorized
@@ -86,7 +164,7 @@ func (h ComparisonHandler) Handle(ctx context.Context) ([]comparison.Row, error)
 	rows := make([]comparison.Row, 0, len(towns))
 	for _, t := range towns {
 		if !t.Erased {
-			rows = append(rows, t.Row())
+			rows = append(rows, t.Row(month))
 		}
 	}
 	return rows, nil

@@ -3,9 +3,11 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
+	"dundian.local/libs/outbox"
 	"dundian.local/libs/process"
 	"dundian.local/libs/routes"
 	"dundian.local/services/reporting/internal/adapters"
@@ -16,17 +18,35 @@ import (
 // Name is the service's name, collection prefix and consumer group.
 const Name = "reporting"
 
-// New builds reporting on a process: routes and the projection consumer.
+// New builds reporting on a process: routes, the outbox relay and the projection consumer.
 func New(ctx context.Context, p *process.Process) (app.Application, error) {
-	a := app.New(adapters.NewTowns(p.Store.Service(Name)))
-	if err := routes.Mount(p.App, routes.Reporting, p.Identity(), porthttp.Routes(a)); err != nil {
+	st := p.Store.Service(Name)
+	ob, err := outbox.New(outbox.Config{Client: p.Store, Prefix: Name, Publisher: p.Publisher, Topic: events.Topic(events.Reporting), Log: p.Log})
+	if err != nil {
+		return app.Application{}, err
+	}
+	cals, due, notes := adapters.NewCalendars(st), adapters.NewDueTasks(st), adapters.NewNotifications(st)
+	a := app.New(app.Deps{
+		Towns:          adapters.NewTowns(st),
+		MonthlyReports: adapters.NewMonthlyReports(st, ob),
+		Figures:        adapters.NewFigures(st),
+		Calendars:      cals,
+		Meetings:       adapters.NewMeetings(st, ob),
+		TownReports:    adapters.NewTownReports(st, ob),
+		DueTasks:       due,
+		Notifications:  notes,
+		Stories:        adapters.NewStories(st, ob),
+		Now:            time.Now,
+	})
+	if err := p.Mount(routes.Reporting, porthttp.Routes(a)); err != nil {
 		return app.Application{}, err
 	}
 	consumer, err := bus.NewConsumer(bus.ConsumerConfig{
 		Brokers: p.Config.KafkaBrokers,
 		Group:   Name,
-		Topics:  []string{events.Topic(events.Platform), events.Topic(events.Personnel)},
-		Handler: adapters.EventHandler(a),
+		Topics: []string{events.Topic(events.Platform), events.Topic(events.Personnel), events.Topic(events.Fieldwork), events.Topic(events.Petitions),
+			events.Topic(events.Assessment), events.Topic(events.Reporting)},
+		Handler: adapters.EventHandler(a, cals, due, notes),
 		Log:     p.Log,
 	})
 	if err != nil {
@@ -35,8 +55,28 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	if err := p.PrepareTowns(Name, adapters.Collections, adapters.Indexes); err != nil {
 		return app.Application{}, err
 	}
+	p.Go("outbox", ob.Run)
+	p.Go("reminders", func(ctx context.Context) error { return remind(ctx, p, a.Commands.Reminders) })
 	p.Go("consumer", consumer.Run)
 	return a, nil
+}
+
+// remindEvery is how often the deadline reminders are looked at; each is sent once a day.
+const remindEvery = 15 * time.Minute
+
+func remind(ctx context.Context, p *process.Process, r app.RemindersHandler) error {
+	t := time.NewTicker(remindEvery)
+	defer t.Stop()
+	for {
+		if err := r.Run(ctx); err != nil && ctx.Err() == nil {
+			p.Log.WarnContext(ctx, "deadline reminders", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
 
 // Start is New for main, which needs only the error.

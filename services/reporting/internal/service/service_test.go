@@ -10,6 +10,7 @@ import (
 
 	"dundian.local/libs/auth"
 	"dundian.local/libs/bus"
+	"dundian.local/libs/calendar"
 	"dundian.local/libs/events"
 	"dundian.local/libs/process/processtest"
 	"dundian.local/libs/tenancy"
@@ -103,4 +104,64 @@ func TestComparison_OnlyCountyRoles(t *testing.T) {
 			require.Equal(t, http.StatusForbidden, r.Status, role)
 		}
 	}
+}
+
+func TestComparison_CadresAndContactListsFromPersonnel(t *testing.T) {
+	t.Parallel()
+	s := reporting(t)
+	town := testkit.NewTown(t)
+	ev := func(typ, subject string, rev int64, data any) events.Envelope {
+		e := events.MustNew(typ, town, "office", subject, data)
+		e.Rev = rev
+		return e
+	}
+	forwardedAt := time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
+	evs := []events.Envelope{
+		ev(events.CadreAdded, "c1", 1, events.CadreData{ID: "c1", Name: "张三", Status: "active"}),
+		ev(events.CadreAdded, "c2", 1, events.CadreData{ID: "c2", Name: "李四", Status: "active"}),
+		ev(events.CadreChanged, "c2", 2, events.CadreData{ID: "c2", Name: "李四", Status: "transferred"}),
+		ev(events.ContactListAccepted, "l1", 4, events.ContactListData{ID: "l1", Cadre: "c1", Year: 2026, Status: "accepted",
+			Kinds: []string{"org_leader", "veteran_member", "people_rep", "hardship_household", "wealth_leader"}}),
+		ev(events.ContactListForwarded, string(town)+"-2026", 1, events.ContactListsForwardedData{Year: 2026, Lists: 1, ForwardedAt: forwardedAt}),
+	}
+	pub := bus.NewPublisher(testkit.Brokers(t))
+	defer pub.Close()
+	for range 2 { // a replay changes nothing
+		require.NoError(t, pub.Publish(context.Background(), events.Topic(events.Personnel), evs...))
+	}
+	type row struct {
+		Cadres                  int        `json:"cadres"`
+		ContactListsComplete    int        `json:"contactListsComplete"`
+		ContactListsAccepted    int        `json:"contactListsAccepted"`
+		ContactListsForwardedAt *time.Time `json:"contactListsForwardedAt"`
+	}
+	get := func() (row, bool) {
+		r := s.Do(t, countyAdmin, http.MethodGet, "/api/v1/county/comparison?month=2026-05", nil)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		var body struct {
+			Towns []struct {
+				Town string `json:"town"`
+				row
+			}
+		}
+		r.JSON(t, &body)
+		for _, x := range body.Towns {
+			if x.Town == string(town) {
+				return x.row, true
+			}
+		}
+		return row{}, false
+	}
+	testkit.Eventually(t, 60*time.Second, func() bool { r, ok := get(); return ok && r.ContactListsForwardedAt != nil })
+	r, _ := get()
+	require.Equal(t, 1, r.Cadres, "the transferred cadre is not counted")
+	require.Equal(t, 1, r.ContactListsComplete)
+	require.Equal(t, 1, r.ContactListsAccepted)
+	require.True(t, forwardedAt.Equal(*r.ContactListsForwardedAt))
+
+	rep := s.Do(t, office(town), http.MethodGet, reportPath(town, "c1", calendar.MonthOf(time.Now())), nil)
+	require.Equal(t, http.StatusOK, rep.Status, string(rep.Body))
+	var named struct{ CadreName string }
+	rep.JSON(t, &named)
+	require.Equal(t, "张三", named.CadreName, "the office sees the cadre's name")
 }

@@ -4,26 +4,39 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strings"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+
+	"dundian.local/tools/embedded/internal/wireproxy"
 )
 
 type mongoServer struct {
-	uri   string
-	close func() error
+	uri string
+	// directURI reaches FerretDB without the proxy, for comparisons in tests only: writes sent
+	// there are not atomic.
+	directURI string
+	close     func() error
 }
 
-// startMongo runs FerretDB with its SQLite backend: one SQLite file per database under dir.
+// startMongo runs FerretDB with its SQLite backend (one SQLite file per database under dir) on
+// an internal loopback port, and serves addr with a wireproxy in front of it: FerretDB v1's
+// updates and deletes are not atomic on their own (see package wireproxy).
 func startMongo(dir, addr string, log *slog.Logger) (*mongoServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("stack: mongo: %w", err)
+	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Logger:    slog.New(quietWire{log.Handler()}),
 		Handler:   "sqlite",
 		SQLiteURL: (&url.URL{Scheme: "file", Path: dir + "/"}).String(),
 	})
 	if err != nil {
+		_ = ln.Close()
 		return nil, fmt.Errorf("stack: mongo: %w", err)
 	}
 
@@ -33,14 +46,28 @@ func startMongo(dir, addr string, log *slog.Logger) (*mongoServer, error) {
 		defer close(done)
 		_ = f.Run(ctx) // always nil; it returns once listeners, connections and SQLite are closed
 	}()
+	stop := func() {
+		cancel()
+		<-done
+	}
+
+	// The listener is bound in New, so FerretDB's address is known now.
+	direct := f.MongoDBURI()
+	u, err := url.Parse(direct)
+	if err != nil {
+		stop()
+		_ = ln.Close()
+		return nil, fmt.Errorf("stack: mongo: %w", err)
+	}
+	proxy := wireproxy.Serve(ln, u.Host, log)
 
 	return &mongoServer{
-		// The listener is bound in New, so the URI is known now.
-		uri: f.MongoDBURI(),
+		uri:       (&url.URL{Scheme: "mongodb", Host: ln.Addr().String(), Path: "/"}).String(),
+		directURI: direct,
 		close: func() error {
-			cancel()
-			<-done
-			return nil
+			err := proxy.Close()
+			stop()
+			return err
 		},
 	}, nil
 }

@@ -1,7 +1,8 @@
 // Package stack runs the three embedded servers that stand in for MongoDB, Kafka and S3 during
-// development and tests: FerretDB on SQLite, kfake and the Versity S3 gateway on a POSIX
-// directory. All three keep their data under one directory, so a stack can be stopped and
-// started again without losing documents, messages, committed offsets or objects.
+// development and tests: FerretDB on SQLite (behind a wire proxy that makes its single-document
+// writes atomic, see package wireproxy), kfake and the Versity S3 gateway on a POSIX directory.
+// All three keep their data under one directory, so a stack can be stopped and started again
+// without losing documents, messages, committed offsets or objects.
 package stack
 
 import (

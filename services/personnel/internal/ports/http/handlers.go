@@ -2,6 +2,8 @@
 package http
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"dundian.local/libs/httpx"
@@ -11,17 +13,47 @@ import (
 )
 
 // Handlers serves personnel's routes of the route table.
-type Handlers struct{ app app.Application }
+type Handlers struct {
+	app        app.Application
+	publicBase string // where the public pages are, for the cards' QR codes
+}
 
-// Routes maps route ids of the table to handlers.
-func Routes(a app.Application) map[string]fiber.Handler {
-	h := Handlers{a}
+// Routes maps route ids of the table to handlers. publicBase is the public site's address
+// (https://host), which the contact cards' QR codes lead to.
+func Routes(a app.Application, publicBase string) map[string]fiber.Handler {
+	h := Handlers{app: a, publicBase: strings.TrimRight(publicBase, "/")}
 	return map[string]fiber.Handler{
 		"listCommunities": h.ListCommunities,
 		"addCommunity":    h.AddCommunity,
 		"getCommunity":    h.GetCommunity,
 		"updateCommunity": h.UpdateCommunity,
 		"publicCommunity": h.PublicCommunity,
+		"listCadres":      h.ListCadres,
+		"addCadre":        h.AddCadre,
+		"getCadre":        h.GetCadre,
+		"updateCadre":     h.UpdateCadre,
+		"listAssignments": h.ListAssignments,
+		"linkCommunity":   h.LinkCommunity,
+		"endLink":         h.EndLink,
+
+		"townContactLists":    h.TownContactLists,
+		"forwardContactLists": h.ForwardContactLists,
+		"exportContactLists":  h.ExportContactLists,
+		"countyContactLists":  h.CountyContactLists,
+		"getContactList":      h.GetContactList,
+		"setContact":          h.SetContact,
+		"revealContact":       h.RevealContact,
+		"submitContactList":   h.SubmitContactList,
+		"acceptContactList":   h.AcceptContactList,
+		"returnContactList":   h.ReturnContactList,
+
+		"getCard":   h.GetCard,
+		"townCards": h.TownCards,
+		"poster":    h.Poster,
+
+		"getPersonalFile":    h.GetFile,
+		"exportPersonalFile": h.ExportFile,
+		"transferCadre":      h.TransferCadre,
 	}
 }
 
@@ -100,12 +132,6 @@ func (h Handlers) GetCommunity(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// publicCommunityResponse is the public JSON the gateway renders as the community's page.
-type publicCommunityResponse struct {
-	Community community.Public `json:"community"`
-	Cadres    []any            `json:"cadres"`
-}
-
 func (h Handlers) PublicCommunity(c *fiber.Ctx) error {
 	code, err := communityParam(c)
 	if err != nil {
@@ -116,13 +142,18 @@ func (h Handlers) PublicCommunity(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	return c.JSON(publicCommunityResponse{Community: out, Cadres: []any{}})
+	return c.JSON(out)
 }
 
 // communityParam parses the {community} route parameter; a code of another town is
 // simply not found.
 func communityParam(c *fiber.Ctx) (tenancy.CommunityCode, error) {
-	code, err := tenancy.ParseCommunity(c.Params("community"))
+	return ownCommunity(c, c.Params("community"))
+}
+
+// ownCommunity parses a community code of the request's town; any other is not found.
+func ownCommunity(c *fiber.Ctx, s string) (tenancy.CommunityCode, error) {
+	code, err := tenancy.ParseCommunity(s)
 	if err != nil {
 		return "", community.ErrNotFound
 	}

@@ -2,10 +2,14 @@
 package http
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
+	"dundian.local/libs/calendar"
 	"dundian.local/services/reporting/internal/app"
 	"dundian.local/services/reporting/internal/domain/comparison"
+	"dundian.local/services/reporting/internal/domain/notification"
 )
 
 type Handlers struct{ app app.Application }
@@ -14,18 +18,97 @@ type Handlers struct{ app app.Application }
 func Routes(a app.Application) map[string]fiber.Handler {
 	h := Handlers{a}
 	return map[string]fiber.Handler{
-		"countyComparison": h.CountyComparison,
+		"countyComparison":      h.CountyComparison,
+		"listMonthlyReports":    h.ListMonthlyReports,
+		"getMonthlyReport":      h.GetMonthlyReport,
+		"saveMonthlyReport":     h.SaveMonthlyReport,
+		"submitMonthlyReport":   h.SubmitMonthlyReport,
+		"approveMonthlyReport":  h.ApproveMonthlyReport,
+		"returnMonthlyReport":   h.ReturnMonthlyReport,
+		"listMeetings":          h.ListMeetings,
+		"scheduleMeeting":       h.ScheduleMeeting,
+		"getMeeting":            h.GetMeeting,
+		"recordMinutes":         h.RecordMinutes,
+		"addActionItem":         h.AddActionItem,
+		"moveActionItem":        h.MoveActionItem,
+		"exportComparison":      h.ExportComparison,
+		"exportMonthlyReports":  h.ExportMonthlyReports,
+		"listDueTasks":          h.ListDueTasks,
+		"listNotifications":     h.ListNotifications,
+		"markNotificationsRead": h.MarkNotificationsRead,
+		"listStories":           h.ListStories,
+		"draftStory":            h.DraftStory,
+		"editStory":             h.EditStory,
+		"approveStory":          h.ApproveStory,
+		"withdrawStory":         h.WithdrawStory,
+		"publicStories":         h.PublicStories,
+		"listTownReports":       h.ListTownReports,
+		"getTownReport":         h.GetTownReport,
+		"editTownReport":        h.EditTownReport,
+		"submitTownReport":      h.townReportStep(stepSubmit),
+		"signTownReport":        h.townReportStep(stepSign),
+		"returnTownReport":      h.townReportStep(stepReturn),
+		"fileTownReport":        h.townReportStep(stepFile),
 	}
 }
 
 type comparisonResponse struct {
+	Month string           `json:"month"`
 	Towns []comparison.Row `json:"towns"`
 }
 
+// comparisonMonth is the month whose reports the comparison counts: ?month=, by default the
+// previous Beijing month (the one reported on now).
+func comparisonMonth(c *fiber.Ctx) (string, error) {
+	if q := c.Query("month"); q != "" {
+		m, err := calendar.ParseMonth(q)
+		if err != nil {
+			return "", ErrBadMonth
+		}
+		return m.String(), nil
+	}
+	return calendar.MonthOf(time.Now()).Prev().String(), nil
+}
+
 func (h Handlers) CountyComparison(c *fiber.Ctx) error {
-	rows, err := h.app.Queries.Comparison.Handle(c.UserContext())
+	month, err := comparisonMonth(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(comparisonResponse{Towns: rows})
+	rows, err := h.app.Queries.Comparison.Handle(c.UserContext(), month)
+	if err != nil {
+		return err
+	}
+	return c.JSON(comparisonResponse{Month: month, Towns: rows})
+}
+
+type dueTaskList struct {
+	Items []app.DueTask `json:"items"`
+}
+
+func (h Handlers) ListDueTasks(c *fiber.Ctx) error {
+	items, err := h.app.Queries.DueTasks.Handle(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(dueTaskList{Items: items})
+}
+
+type notificationList struct {
+	Items []notification.Notification `json:"items"`
+}
+
+func (h Handlers) ListNotifications(c *fiber.Ctx) error {
+	items, err := h.app.Queries.Notifications.List(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(notificationList{Items: items})
+}
+
+func (h Handlers) MarkNotificationsRead(c *fiber.Ctx) error {
+	if err := h.app.Commands.Notifications.MarkRead(c.UserContext()); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -1,0 +1,60 @@
+// 日志: work logs (工作日志) and sentiment diaries (民情日记). A cadre reads its own; the branch
+// secretary reads those of its community, which the branch keeps on file (§四6); the town
+// office reads the town's (diaries only the office itself, never the county).
+
+import { h, mount } from '../../ui/dom.js';
+import { createTable } from '../../ui/table.js';
+import { get } from '../../api.js';
+import { t } from '../../i18n.js';
+import { formatDate, formatDateTime } from '../../format.js';
+import { openDialog } from '../../ui/dialog.js';
+
+export const title = 'fieldwork.logs.title';
+
+const EXCERPT = 60;
+
+export async function render(ctx) {
+  const base = `towns/${ctx.town}`;
+  const table = createTable({
+    caption: 'fieldwork.logs.title',
+    signal: ctx.signal,
+    filters: [
+      {
+        name: 'kind',
+        label: 'fieldwork.field.kind',
+        value: 'work-logs',
+        noAll: true,
+        options: [
+          { value: 'work-logs', label: 'fieldwork.kind.workLog' },
+          { value: 'diaries', label: 'fieldwork.kind.diary' },
+        ],
+      },
+    ],
+    search: { label: 'fieldwork.logs.search', text: (r) => `${r.text} ${r.cadre} ${r.activityType || ''}` },
+    sort: { key: 'date', dir: 'desc' },
+    columns: [
+      { key: 'date', label: 'fieldwork.field.date', sortable: true, nowrap: true, primary: true, value: (r) => r.date, render: (r) => formatDate(r.date) },
+      { key: 'cadre', label: 'fieldwork.logs.col.cadre', sortable: true },
+      { key: 'task', label: 'fieldwork.field.task', render: (r) => (r.task ? t(`fieldwork.task.${r.task}`) : '') },
+      { key: 'text', label: 'fieldwork.field.text', render: (r) => (r.text.length > EXCERPT ? `${r.text.slice(0, EXCERPT)}…` : r.text) },
+      { key: 'peopleReached', label: 'fieldwork.field.peopleReached', align: 'end', sortable: true },
+    ],
+    actions: (r) => [h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => show(r) }, t('fieldwork.logs.open'))],
+    load: ({ cursor, filters, signal }) => get(`${base}/${filters.kind || 'work-logs'}`, { cursor }, { signal }),
+    empty: 'fieldwork.logs.empty',
+  });
+  mount(ctx.root, table.el);
+
+  function show(r) {
+    openDialog({
+      title: t(r.kind === 'diary' ? 'fieldwork.kind.diary' : 'fieldwork.kind.workLog'),
+      content: h(
+        'div',
+        null,
+        h('p', { class: 'muted' }, formatDate(r.date), ' · ', r.cadre, r.task ? ` · ${t(`fieldwork.task.${r.task}`)}` : ''),
+        h('p', null, r.text),
+        (r.history || []).length ? h('p', { class: 'muted' }, t('fieldwork.logs.edited', { count: r.history.length, at: formatDateTime(r.history.at(-1).replaced) })) : '',
+      ),
+    });
+  }
+}

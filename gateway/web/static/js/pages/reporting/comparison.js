@@ -1,0 +1,58 @@
+// 乡镇对比 (D4): towns side by side on one month — cadres, monthly reports handed in, on time
+// and approved, one-links-five lists complete and forwarded. No league table: towns stay in
+// code order and the figures are not ranked (national rules discourage ranking); a town opens
+// its monthly reports (town → cadre).
+
+import { h, mount } from '../../ui/dom.js';
+import { createTable } from '../../ui/table.js';
+import { get } from '../../api.js';
+import { t } from '../../i18n.js';
+import { beijingToday, formatDateTime, formatNumber } from '../../format.js';
+import { navigate } from '../../router.js';
+import * as session from '../../session.js';
+
+export const title = 'reporting.comparison.title';
+
+function previousMonth() {
+  const [y, m] = beijingToday().split('-').map(Number);
+  const d = new Date(Date.UTC(y, m - 2, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+const rate = (n, of) => (of > 0 ? `${formatNumber(n)} / ${formatNumber(of)}（${Math.round((100 * n) / of)}%）` : formatNumber(n));
+
+export async function render(ctx) {
+  const month = /^\d{4}-\d{2}$/.test(ctx.query.month || '') ? ctx.query.month : previousMonth();
+  const picker = h('input', { type: 'month', value: month, class: 'input', 'aria-label': t('reporting.reports.month') });
+  picker.addEventListener('change', () => picker.value && navigate('/comparison', { month: picker.value }));
+  const open = (r) => {
+    session.setTown(r.town, { quiet: true });
+    navigate('/reports', { month });
+  };
+  const table = createTable({
+    caption: 'reporting.comparison.title',
+    signal: ctx.signal,
+    columns: [
+      { key: 'name', label: 'reporting.comparison.col.town', primary: true, render: (r) => h('button', { type: 'button', class: 'btn-link', onclick: () => open(r) }, r.name || r.town) },
+      { key: 'communities', label: 'reporting.comparison.col.communities', align: 'end', render: (r) => formatNumber(r.communities) },
+      { key: 'cadres', label: 'reporting.comparison.col.cadres', align: 'end', render: (r) => formatNumber(r.cadres) },
+      { key: 'reportsSubmitted', label: 'reporting.comparison.col.submitted', render: (r) => rate(r.reportsSubmitted, r.cadres) },
+      { key: 'reportsOnTime', label: 'reporting.comparison.col.onTime', render: (r) => rate(r.reportsOnTime, r.reportsSubmitted) },
+      { key: 'reportsApproved', label: 'reporting.comparison.col.approved', align: 'end', render: (r) => formatNumber(r.reportsApproved) },
+      { key: 'contactListsComplete', label: 'reporting.comparison.col.lists', render: (r) => rate(r.contactListsComplete, r.cadres) },
+      { key: 'contactListsForwardedAt', label: 'reporting.comparison.col.forwarded', nowrap: true, render: (r) => (r.contactListsForwardedAt ? formatDateTime(r.contactListsForwardedAt) : t('reporting.comparison.notForwarded')) },
+    ],
+    empty: 'reporting.comparison.empty',
+    exportUrl: () => ({ path: 'county/comparison/export', query: { month }, filename: `county-comparison-${month}.xlsx` }),
+    load: async ({ signal }) => {
+      const res = await get('county/comparison', { month }, { signal });
+      return { items: (res && res.towns) || [] };
+    },
+  });
+  mount(
+    ctx.root,
+    h('div', { class: 'toolbar-field' }, h('label', { class: 'field-label' }, t('reporting.reports.month')), picker),
+    h('p', { class: 'lead' }, t('reporting.comparison.lead')),
+    table.el,
+  );
+}

@@ -1,0 +1,97 @@
+package http
+
+import (
+	"io"
+
+	"github.com/xuri/excelize/v2"
+
+	"dundian.local/libs/calendar"
+	"dundian.local/services/personnel/internal/app"
+	"dundian.local/services/personnel/internal/domain/contactlist"
+	"dundian.local/services/personnel/internal/domain/personalfile"
+)
+
+// ExportHeaders are the export's column headings, as the town office's form names them.
+var ExportHeaders = []string{"干部姓名", "工作单位", "职务", "名单状态", "是否逾期", "联系对象类别", "姓名", "联系电话", "住址", "具体情况", "困难类型"}
+
+var statusZh = map[contactlist.Status]string{
+	contactlist.Draft: "草稿", contactlist.Submitted: "已报送", contactlist.Accepted: "已通过", contactlist.Returned: "已退回",
+}
+
+// writeXLSX writes the town's lists as one sheet, one row per contact person.
+func writeXLSX(w io.Writer, e app.Export) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "一联五名单"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	row := 1
+	put := func(values []any) error {
+		cell, err := excelize.CoordinatesToCellName(1, row)
+		if err != nil {
+			return err
+		}
+		row++
+		return f.SetSheetRow(sheet, cell, &values)
+	}
+	if err := put(toAny(ExportHeaders)); err != nil {
+		return err
+	}
+	for _, l := range e.Lists {
+		cd := e.Cadres[l.Cadre]
+		late := "否"
+		if l.Late {
+			late = "是"
+		}
+		for _, c := range l.Contacts {
+			if err := put([]any{cd.Name, cd.Unit, cd.Post, statusZh[l.Status], late, c.Kind.Zh(),
+				c.Name, c.Phone, c.Address, c.Details, c.Hardship}); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := f.WriteTo(w)
+	return err
+}
+
+// FileHeaders are the personal file export's column headings.
+var FileHeaders = []string{"时间（北京时间）", "类别", "乡镇", "内容"}
+
+var fileKindZh = map[personalfile.Kind]string{
+	personalfile.Joined: "加入", personalfile.Transferred: "调动", personalfile.Assessment: "考核",
+	personalfile.Criticism: "批评", personalfile.Recall: "召回",
+}
+
+// writeFileXLSX writes a personal file as one sheet, one row per entry, oldest first.
+func writeFileXLSX(w io.Writer, name string, file personalfile.File) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "个人档案"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	rows := [][]any{{name}, toAny(FileHeaders)}
+	for _, e := range file.Entries {
+		rows = append(rows, []any{e.At.In(calendar.Beijing).Format("2006-01-02 15:04"), fileKindZh[e.Kind], string(e.Town), e.Summary})
+	}
+	for i, r := range rows {
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
+			return err
+		}
+	}
+	_, err := f.WriteTo(w)
+	return err
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}

@@ -1,0 +1,53 @@
+package adapters
+
+import (
+	"context"
+
+	"dundian.local/libs/bus"
+	"dundian.local/libs/events"
+	"dundian.local/libs/tenancy"
+	"dundian.local/services/petitions/internal/app"
+)
+
+// EventHandler turns the events petitions consumes into use cases.
+func EventHandler(a app.Application) bus.Handler {
+	link := func(ctx context.Context, ev events.Envelope) error {
+		var data events.AssignmentData
+		if err := ev.Unmarshal(&data); err != nil {
+			return bus.Permanent(err)
+		}
+		return a.Commands.ApplyStationing.Link(tenancy.WithTown(ctx, ev.Town), data.ID, data.Cadre, data.Community, ev.Rev)
+	}
+	name := func(ctx context.Context, ev events.Envelope) error {
+		var data events.CadreData
+		if err := ev.Unmarshal(&data); err != nil {
+			return bus.Permanent(err)
+		}
+		return a.Commands.ApplyStationing.Name(tenancy.WithTown(ctx, ev.Town), data.ID, data.Name, ev.Rev)
+	}
+	remember := func(ctx context.Context, ev events.Envelope) error {
+		return a.Commands.RememberTown.Handle(ctx, ev.Town)
+	}
+	return bus.Dispatch(map[string]bus.Handler{
+		events.TownCreated:      remember,
+		events.TownChanged:      remember,
+		events.AssignmentLinked: link,
+		events.AssignmentEnded:  link,
+		events.CadreAdded:       name,
+		events.CadreChanged:     name,
+		events.SettingsChanged: func(ctx context.Context, ev events.Envelope) error {
+			var data struct {
+				ResponseDueDays int   `json:"responseDueDays"`
+				Rev             int64 `json:"rev"`
+			}
+			if err := ev.Unmarshal(&data); err != nil {
+				return bus.Permanent(err)
+			}
+			rev := max(ev.Rev, data.Rev)
+			if rev <= 0 {
+				rev = ev.OccurredAt.UnixMilli() // settings events without a revision are ordered by time
+			}
+			return a.Commands.ApplySettings.Handle(tenancy.WithTown(ctx, ev.Town), rev, data.ResponseDueDays)
+		},
+	})
+}

@@ -1,0 +1,71 @@
+package adapters
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"dundian.local/libs/events"
+	"dundian.local/libs/outbox"
+	"dundian.local/libs/store"
+	"dundian.local/services/reporting/internal/domain/story"
+)
+
+const storiesCollection = "stories"
+
+// Stories keeps the town's exemplary stories, written through the outbox.
+type Stories struct {
+	store  store.Service
+	outbox *outbox.Outbox
+}
+
+func NewStories(st store.Service, ob *outbox.Outbox) Stories { return Stories{store: st, outbox: ob} }
+
+func (r Stories) Get(ctx context.Context, id string) (story.Story, error) {
+	coll, err := r.store.Collection(ctx, storiesCollection)
+	if err != nil {
+		return story.Story{}, err
+	}
+	var s story.Story
+	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&s)
+	if store.IsNotFound(err) {
+		return story.Story{}, story.ErrNotFound
+	}
+	return s, err
+}
+
+// Save stores the story read at s.Rev (0: new) and returns it at its new revision.
+func (r Stories) Save(ctx context.Context, s story.Story, evType, actor string) (story.Story, error) {
+	coll, err := r.store.Collection(ctx, storiesCollection)
+	if err != nil {
+		return story.Story{}, err
+	}
+	read := s.Rev
+	s.Rev = read + 1
+	ev, err := events.New(evType, s.Town, actor, s.ID, s)
+	if err != nil {
+		return story.Story{}, err
+	}
+	doc, err := fieldsOf(s)
+	if err != nil {
+		return story.Story{}, err
+	}
+	if read == 0 {
+		return s, r.outbox.Insert(ctx, coll, s.ID, doc, ev)
+	}
+	_, err = r.outbox.Update(ctx, coll, s.ID, read, bson.D{{Key: "$set", Value: doc}}, ev)
+	return s, err
+}
+
+// List returns the town's stories, or only those with the status when it is set.
+func (r Stories) List(ctx context.Context, status story.Status) ([]story.Story, error) {
+	coll, err := r.store.Collection(ctx, storiesCollection)
+	if err != nil {
+		return nil, err
+	}
+	filter := bson.D{}
+	if status != "" {
+		filter = bson.D{{Key: "status", Value: string(status)}}
+	}
+	return find[story.Story](ctx, coll, filter, bson.D{{Key: "_id", Value: -1}})
+}

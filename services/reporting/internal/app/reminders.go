@@ -1,0 +1,66 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"dundian.local/libs/calendar"
+	"dundian.local/libs/tenancy"
+	"dundian.local/services/reporting/internal/domain/figures"
+	"dundian.local/services/reporting/internal/domain/notification"
+)
+
+// NotificationSink stores notifications once each.
+type NotificationSink interface {
+	Add(ctx context.Context, n notification.Notification) error
+}
+
+// RemindersHandler reminds cadres of the monthly report on the month just ended, from the
+// county projection: the active cadres of each town (personnel) and the reports handed in.
+type RemindersHandler struct {
+	towns     Towns
+	calendars Calendars
+	sink      NotificationSink
+	now       func() time.Time
+}
+
+// Run sends the reminders due now in every town; running it again the same day adds nothing.
+func (h RemindersHandler) Run(ctx context.Context) error {
+	towns, err := h.towns.All(ctx)
+	if err != nil {
+		return err
+	}
+	now := h.now()
+	m := calendar.MonthOf(now).Prev()
+	var errs []error
+	for _, t := range towns {
+		code, err := tenancy.ParseTown(t.Code)
+		if t.Erased || err != nil {
+			continue
+		}
+		c, err := h.calendars.Calendar(ctx, code, m)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		d, err := c.Deadline(calendar.MonthlyReport, code, m)
+		if err != nil {
+			continue // the month is outside the programme year: nothing is due
+		}
+		unreported := map[string]string{}
+		for id, cadre := range t.Cadres {
+			if cadre.Active && !t.Reports[figures.ID(id, m)].Reported {
+				unreported[id] = cadre.Name
+			}
+		}
+		townCtx := tenancy.WithTown(ctx, code)
+		for _, n := range notification.Reminders(m.String(), d.DaysLeft(now), unreported, now) {
+			if err := h.sink.Add(townCtx, n); err != nil {
+				errs = append(errs, err)
+				break
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
