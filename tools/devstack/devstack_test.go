@@ -53,6 +53,16 @@ func TestDevstack(t *testing.T) {
 	call(t, base, admin, http.MethodGet, "/api/v1/towns?limit=100", nil, http.StatusOK, &towns)
 	require.Len(t, towns.Items, 14, "the demo county's 14 towns")
 	login(t, base, "fuping-office", sec.DemoPassword)
+	login(t, base, "fuping-cadre", sec.DemoPassword)
+
+	// The demo cadre is on 城厢村's public board, which the public listener serves without a login.
+	board, err := http.Get("http://" + public + "/p/" + demoTown + "/" + demoCommunity)
+	require.NoError(t, err)
+	page, _ := io.ReadAll(board.Body)
+	board.Body.Close()
+	require.Equal(t, http.StatusOK, board.StatusCode)
+	require.Contains(t, string(page), "王建国")
+	require.Contains(t, string(page), "城厢村")
 
 	// A new town gets its database, and a community added there reaches the comparison.
 	town := "130624999"

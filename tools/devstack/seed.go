@@ -26,8 +26,13 @@ type demoAccount struct {
 	Role      string `json:"role"`
 	Town      string `json:"town,omitempty"`
 	Community string `json:"community,omitempty"`
+	CadreID   string `json:"cadreId,omitempty"`
 	Password  string `json:"password"`
 }
+
+// demoCadre is the stationed cadre the demo shows on 城厢村's public board; the
+// fuping-cadre account is theirs.
+var demoCadre = map[string]any{"name": "王建国", "unit": "中共阜平镇委员会", "post": "镇党委副书记", "phone": "13912345678", "leadership": true}
 
 func demoAccounts(pw string) []demoAccount {
 	return []demoAccount{
@@ -62,7 +67,21 @@ func seed(ctx context.Context, o options, root string, sec secrets) error {
 	if err := c.waitJob(ctx, job); err != nil {
 		return err
 	}
+	var cadre struct {
+		ID string `json:"id"`
+	}
+	if err := c.post(ctx, "/api/v1/towns/"+demoTown+"/cadres", demoCadre, &cadre); err != nil {
+		return fmt.Errorf("create the demo cadre: %w", err)
+	}
+	year := time.Now().In(time.FixedZone("CST", 8*3600)).Year()
+	link := map[string]string{"community": demoCommunity}
+	if err := c.send(ctx, http.MethodPut, fmt.Sprintf("/api/v1/towns/%s/cadres/%s/assignments/%d", demoTown, cadre.ID, year), link, nil); err != nil {
+		return fmt.Errorf("link the demo cadre to %s: %w", demoCommunity, err)
+	}
 	for _, a := range demoAccounts(sec.DemoPassword) {
+		if a.Role == "cadre" {
+			a.CadreID = cadre.ID
+		}
 		if err := c.post(ctx, "/api/v1/accounts", a, nil); err != nil {
 			return fmt.Errorf("create demo account %s: %w", a.Username, err)
 		}
@@ -120,11 +139,15 @@ func (c *client) do(ctx context.Context, method, path, contentType string, body 
 }
 
 func (c *client) post(ctx context.Context, path string, in, out any) error {
+	return c.send(ctx, http.MethodPost, path, in, out)
+}
+
+func (c *client) send(ctx context.Context, method, path string, in, out any) error {
 	b, err := json.Marshal(in)
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, http.MethodPost, path, "application/json", bytes.NewReader(b), out)
+	return c.do(ctx, method, path, "application/json", bytes.NewReader(b), out)
 }
 
 func (c *client) login(ctx context.Context, user, pw string) error {
