@@ -4,6 +4,7 @@ package adapters
 import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/store"
 )
 
@@ -19,8 +20,6 @@ const (
 	stationsCollection    = "service_stations"
 	activitiesCollection  = "activities"
 	tasksCollection       = "tasks" // rectification measures (libs/tasks)
-	settingsCollection    = "settings"
-	calendarCollection    = "calendar" // county-wide: county.fieldwork_calendar
 )
 
 // Collections and indexes fieldwork keeps in every town's database. The embedded store uses
@@ -37,7 +36,7 @@ var (
 		stationsCollection,
 		activitiesCollection,
 		tasksCollection,
-		settingsCollection,
+		platformcopy.SettingsCollection,
 	}
 	Indexes = []store.Index{
 		{Collection: staysCollection, Keys: bson.D{{Key: "cadre", Value: 1}, {Key: "start", Value: 1}}},

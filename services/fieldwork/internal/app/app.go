@@ -13,6 +13,7 @@ import (
 	"dundian.local/libs/calendar"
 	"dundian.local/libs/errs"
 	"dundian.local/libs/objects"
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/tasks"
 	"dundian.local/libs/tenancy"
 	"dundian.local/services/fieldwork/internal/domain/activity"
@@ -84,15 +85,10 @@ type Settings struct {
 	DiaryToBranch    bool // the community's branch reads the diaries it keeps on file
 }
 
-// DefaultSettings protect privacy: no location; the branch keeps diaries on file (§四6).
-func DefaultSettings() Settings {
-	return Settings{LocationEvidence: EvidenceOff, DiaryToBranch: true}
-}
-
-// Platform is fieldwork's copy of the programme calendar and the town's settings.
+// Platform is fieldwork's copy of the programme calendar and the towns' settings.
 type Platform interface {
-	Calendar(ctx context.Context, year int) (calendar.Calendar, error)
-	Settings(ctx context.Context) (Settings, error)
+	Calendar(ctx context.Context, town tenancy.TownCode, year int) (calendar.Calendar, error)
+	Settings(ctx context.Context, town tenancy.TownCode) (platformcopy.Settings, error)
 }
 
 // Objects is the object store of attachments.
@@ -258,7 +254,33 @@ func (c caller) community(code string) (tenancy.CommunityCode, error) {
 	return cc, nil
 }
 
-// programme is the calendar of the programme year of day t.
+// calendarOf is the calendar of the programme year of day t.
 func (d *Deps) calendarOf(ctx context.Context, t time.Time) (calendar.Calendar, error) {
-	return d.Platform.Calendar(ctx, calendar.BeijingDay(t).Year)
+	return d.calendarOfYear(ctx, calendar.BeijingDay(t).Year)
+}
+
+// calendarOfYear is the programme calendar of the town in ctx.
+func (d *Deps) calendarOfYear(ctx context.Context, year int) (calendar.Calendar, error) {
+	town, err := tenancy.TownFrom(ctx)
+	if err != nil {
+		return calendar.Calendar{}, err
+	}
+	return d.Platform.Calendar(ctx, town, year)
+}
+
+// settings are the settings of the town in ctx, as fieldwork uses them: the privacy-preserving
+// defaults (no location; the branch keeps diaries on file, §四6) until the town changes them.
+func (d *Deps) settings(ctx context.Context) (Settings, error) {
+	town, err := tenancy.TownFrom(ctx)
+	if err != nil {
+		return Settings{}, err
+	}
+	s, err := d.Platform.Settings(ctx, town)
+	if err != nil {
+		return Settings{}, err
+	}
+	return Settings{
+		LocationEvidence: Evidence(s.LocationEvidence),
+		DiaryToBranch:    s.DiaryVisibility != platformcopy.DiaryTownOffice,
+	}, nil
 }

@@ -168,7 +168,7 @@ func (d *Deps) readable(ctx context.Context, c caller, a attachment.Attachment) 
 	if err != nil {
 		return attachment.ErrNotFound
 	}
-	settings, err := d.Platform.Settings(ctx)
+	settings, err := d.settings(ctx)
 	if err != nil {
 		return err
 	}

@@ -193,7 +193,7 @@ func (h EntryHandler) Handle(ctx context.Context, kind entry.Kind, id string) (e
 	if err != nil {
 		return entry.Entry{}, err
 	}
-	settings, err := h.d.Platform.Settings(ctx)
+	settings, err := h.d.settings(ctx)
 	if err != nil {
 		return entry.Entry{}, err
 	}
@@ -219,7 +219,7 @@ func (h EntriesHandler) Handle(ctx context.Context, q Entries) ([]entry.Entry, e
 	if err != nil {
 		return nil, err
 	}
-	settings, err := h.d.Platform.Settings(ctx)
+	settings, err := h.d.settings(ctx)
 	if err != nil {
 		return nil, err
 	}

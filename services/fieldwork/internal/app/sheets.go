@@ -40,7 +40,7 @@ func (h GenerateSheetHandler) Handle(ctx context.Context, cmd GenerateSheet) (sh
 	if err != nil {
 		return sheet.Sheet{}, err
 	}
-	cal, err := h.d.Platform.Calendar(ctx, cmd.Month.Year)
+	cal, err := h.d.calendarOfYear(ctx, cmd.Month.Year)
 	if err != nil {
 		return sheet.Sheet{}, err
 	}

@@ -48,7 +48,7 @@ func (h StartStayHandler) Handle(ctx context.Context, cmd StartStay) (stay.Stay,
 	if err != nil {
 		return stay.Stay{}, err
 	}
-	settings, err := h.d.Platform.Settings(ctx)
+	settings, err := h.d.settings(ctx)
 	if err != nil {
 		return stay.Stay{}, err
 	}
@@ -131,7 +131,7 @@ func (d *Deps) recount(ctx context.Context, s stay.Stay, now time.Time) error {
 }
 
 func (d *Deps) month(ctx context.Context, cadre string, m calendar.Month, now time.Time) (stay.CadreMonth, error) {
-	cal, err := d.Platform.Calendar(ctx, m.Year)
+	cal, err := d.calendarOfYear(ctx, m.Year)
 	if err != nil {
 		return stay.CadreMonth{}, err
 	}

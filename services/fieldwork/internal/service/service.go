@@ -7,6 +7,7 @@ import (
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/process"
 	"dundian.local/libs/routes"
 	"dundian.local/services/fieldwork/internal/adapters"
@@ -26,7 +27,7 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 		return app.Application{}, err
 	}
 	repos := adapters.NewRepos(st, ob)
-	platform := adapters.NewPlatform(st)
+	platform := platformcopy.New(st)
 	a := app.New(app.Deps{
 		Stays:       repos.Stays,
 		Sheets:      repos.AttendanceSheets,
@@ -53,7 +54,7 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 		Brokers: p.Config.KafkaBrokers,
 		Group:   Name,
 		Topics:  []string{events.Topic(events.Platform)},
-		Handler: platform.EventHandler(),
+		Handler: bus.Dispatch(platform.Handlers()),
 		Log:     p.Log,
 	})
 	if err != nil {

@@ -7,13 +7,14 @@ import (
 
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/tenancy"
 	"dundian.local/services/personnel/internal/app"
 	"dundian.local/services/personnel/internal/domain/community"
 )
 
 // EventHandler turns the events personnel consumes into use cases.
-func EventHandler(a app.Application, calendars Calendars) bus.Handler {
+func EventHandler(a app.Application, platform platformcopy.Copy) bus.Handler {
 	importCommunities := func(ctx context.Context, ev events.Envelope) error {
 		var data events.TownCreatedData
 		if err := ev.Unmarshal(&data); err != nil {
@@ -39,7 +40,7 @@ func EventHandler(a app.Application, calendars Calendars) bus.Handler {
 	// A programme calendar is kept; for the county's latest year the towns' links and lists
 	// of the year before carry over.
 	calendarChanged := func(ctx context.Context, ev events.Envelope) error {
-		if err := calendars.Apply(ctx, ev); err != nil {
+		if err := platform.ApplyCalendar(ctx, ev); err != nil {
 			return err
 		}
 		var year int

@@ -56,10 +56,10 @@ type Forwards interface {
 	Year(ctx context.Context, year int) ([]Forward, error)
 }
 
-// Calendars gives the programme calendar of a year and the latest year the county opened.
+// Calendars gives a town's programme calendar of a year and the latest year the county opened.
 type Calendars interface {
-	Calendar(ctx context.Context, year int) (calendar.Calendar, error)
-	Latest(ctx context.Context) (int, error)
+	Calendar(ctx context.Context, town tenancy.TownCode, year int) (calendar.Calendar, error)
+	LatestYear(ctx context.Context) (int, error)
 }
 
 var (
@@ -149,7 +149,7 @@ func (h SubmitListHandler) Handle(ctx context.Context, ref ListRef) (contactlist
 	if p.Role != auth.Cadre {
 		return contactlist.List{}, contactlist.ErrNotYours
 	}
-	cal, err := h.calendars.Calendar(ctx, ref.Year)
+	cal, err := h.calendars.Calendar(ctx, c.Town, ref.Year)
 	if err != nil {
 		return contactlist.List{}, err
 	}
@@ -311,7 +311,7 @@ func (h contactLists) completeness(ctx context.Context, year int) (Completeness,
 	if err != nil {
 		return Completeness{}, err
 	}
-	cal, err := h.calendars.Calendar(ctx, year)
+	cal, err := h.calendars.Calendar(ctx, town, year)
 	if err != nil {
 		return Completeness{}, err
 	}

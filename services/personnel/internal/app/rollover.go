@@ -22,11 +22,11 @@ type Towns interface {
 // county has opened (L4, P1): the old year becomes read-only. A year still running stays
 // open even when the next one was opened early for planning.
 func yearOpen(ctx context.Context, cals Calendars, year int, now time.Time) error {
-	latest, err := cals.Latest(ctx)
+	latest, err := cals.LatestYear(ctx)
 	if err != nil || latest <= year {
 		return err
 	}
-	cal, err := cals.Calendar(ctx, year)
+	cal, err := cals.Calendar(ctx, "", year) // the programme's own dates; no town's extension
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ type RolloverHandler struct {
 }
 
 func (h RolloverHandler) Handle(ctx context.Context, year int, actor string) error {
-	cal, err := h.calendars.Calendar(ctx, year)
+	cal, err := h.calendars.Calendar(ctx, "", year) // the programme's own dates; no town's extension
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/process"
 	"dundian.local/libs/routes"
 	"dundian.local/services/personnel/internal/adapters"
@@ -26,7 +27,7 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	if err != nil {
 		return app.Application{}, err
 	}
-	calendars := adapters.NewCalendars(st)
+	platform := platformcopy.New(st)
 	a := app.New(app.Repositories{
 		Communities: adapters.NewCommunities(st, ob),
 		Cadres:      adapters.NewCadres(st, ob),
@@ -34,7 +35,7 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 		Lists:       adapters.NewContactLists(st, ob),
 		Reveals:     adapters.NewReveals(st),
 		Forwards:    adapters.NewForwards(st, ob),
-		Calendars:   calendars,
+		Calendars:   platform,
 		Files:       adapters.NewFiles(st),
 		Towns:       adapters.NewTowns(st),
 	}, time.Now)
@@ -46,7 +47,7 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 		Group:   Name,
 		// personnel's own topic and assessment's feed the personal files
 		Topics:  []string{events.Topic(events.Platform), events.Topic(events.Personnel), events.Topic(events.Assessment)},
-		Handler: adapters.EventHandler(a, calendars),
+		Handler: adapters.EventHandler(a, platform),
 		Log:     p.Log,
 	})
 	if err != nil {

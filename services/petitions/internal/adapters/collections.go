@@ -4,12 +4,12 @@ package adapters
 import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/store"
 )
 
 const (
 	opinionsCollection     = "opinions"
-	settingsCollection     = "settings"
 	challengesCollection   = "challenges"
 	textsCollection        = "texts"
 	casesCollection        = "cases"
@@ -23,7 +23,7 @@ const (
 
 // Collections and indexes petitions keeps in every town's database (prefixed "petitions_").
 var (
-	Collections = []string{opinionsCollection, settingsCollection, challengesCollection, textsCollection, casesCollection, tasksCollection,
+	Collections = []string{opinionsCollection, platformcopy.SettingsCollection, challengesCollection, textsCollection, casesCollection, tasksCollection,
 		ratingsCollection, ratingClaimsCollection, ratingMonthsCollection, stationedCollection, cadresCollection}
 	Indexes = []store.Index{
 		{Collection: opinionsCollection, Keys: bson.D{{Key: "community", Value: 1}, {Key: "status", Value: 1}}},

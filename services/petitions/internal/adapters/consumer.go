@@ -5,12 +5,13 @@ import (
 
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/tenancy"
 	"dundian.local/services/petitions/internal/app"
 )
 
 // EventHandler turns the events petitions consumes into use cases.
-func EventHandler(a app.Application) bus.Handler {
+func EventHandler(a app.Application, settings platformcopy.Copy) bus.Handler {
 	link := func(ctx context.Context, ev events.Envelope) error {
 		var data events.AssignmentData
 		if err := ev.Unmarshal(&data); err != nil {
@@ -35,19 +36,6 @@ func EventHandler(a app.Application) bus.Handler {
 		events.AssignmentEnded:  link,
 		events.CadreAdded:       name,
 		events.CadreChanged:     name,
-		events.SettingsChanged: func(ctx context.Context, ev events.Envelope) error {
-			var data struct {
-				ResponseDueDays int   `json:"responseDueDays"`
-				Rev             int64 `json:"rev"`
-			}
-			if err := ev.Unmarshal(&data); err != nil {
-				return bus.Permanent(err)
-			}
-			rev := max(ev.Rev, data.Rev)
-			if rev <= 0 {
-				rev = ev.OccurredAt.UnixMilli() // settings events without a revision are ordered by time
-			}
-			return a.Commands.ApplySettings.Handle(tenancy.WithTown(ctx, ev.Town), rev, data.ResponseDueDays)
-		},
+		events.SettingsChanged:  settings.ApplySettings,
 	})
 }

@@ -165,37 +165,6 @@ func docFields(v any) (bson.D, error) {
 	return out, nil
 }
 
-// Settings keeps the copy of each town's settings petitions needs.
-type Settings struct{ store store.Service }
-
-func NewSettings(st store.Service) Settings { return Settings{store: st} }
-
-const settingsID = "town"
-
-func (s Settings) ResponseDueDays(ctx context.Context) (int, error) {
-	coll, err := s.store.Collection(ctx, settingsCollection)
-	if err != nil {
-		return 0, err
-	}
-	var doc struct {
-		ResponseDueDays int `bson:"responseDueDays"`
-	}
-	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: settingsID}}).Decode(&doc)
-	if store.IsNotFound(err) || (err == nil && doc.ResponseDueDays <= 0) {
-		return opinion.DefaultResponseDueDays, nil // none received yet
-	}
-	return doc.ResponseDueDays, err
-}
-
-func (s Settings) Save(ctx context.Context, rev int64, responseDueDays int) error {
-	coll, err := s.store.Collection(ctx, settingsCollection)
-	if err != nil {
-		return err
-	}
-	_, err = store.ApplyIfNewer(ctx, coll, settingsID, rev, bson.D{{Key: "responseDueDays", Value: responseDueDays}})
-	return err
-}
-
 // Guards remembers used challenges and recent texts in the town's database, so every
 // replica refuses a replay or a duplicate.
 type Guards struct{ store store.Service }

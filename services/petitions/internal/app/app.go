@@ -6,6 +6,8 @@ import (
 	"context"
 	"time"
 
+	"dundian.local/libs/platformcopy"
+	"dundian.local/libs/tenancy"
 	"dundian.local/services/petitions/internal/domain/opinion"
 )
 
@@ -33,8 +35,7 @@ type ListFilter struct {
 
 // Settings is the service's copy of the towns' settings (platform.settings.changed).
 type Settings interface {
-	ResponseDueDays(ctx context.Context) (int, error)
-	Save(ctx context.Context, rev int64, responseDueDays int) error
+	Settings(ctx context.Context, town tenancy.TownCode) (platformcopy.Settings, error)
 }
 
 // Guards keeps what the public page's defences must remember across replicas.
@@ -58,7 +59,6 @@ type Commands struct {
 	RespondOpinion  RespondOpinionHandler
 	CloseOpinion    CloseOpinionHandler
 	SubmitPublic    SubmitPublicHandler
-	ApplySettings   ApplySettingsHandler
 	RegisterCase    RegisterCaseHandler
 	MoveCase        MoveCaseHandler
 	GuideCase       GuideCaseHandler
@@ -110,7 +110,6 @@ func New(d Deps) Application {
 			RespondOpinion:  RespondOpinionHandler{d},
 			CloseOpinion:    CloseOpinionHandler{d},
 			SubmitPublic:    newSubmitPublic(d),
-			ApplySettings:   ApplySettingsHandler{d},
 			RegisterCase:    RegisterCaseHandler{d},
 			MoveCase:        MoveCaseHandler{d},
 			GuideCase:       GuideCaseHandler{d},

@@ -47,7 +47,7 @@ func (h RecordOpinionHandler) Handle(ctx context.Context, cmd RecordOpinion) (op
 	if err != nil {
 		return opinion.Opinion{}, err
 	}
-	days, err := h.d.Settings.ResponseDueDays(ctx)
+	days, err := h.d.responseDueDays(ctx, town)
 	if err != nil {
 		return opinion.Opinion{}, err
 	}
@@ -212,11 +212,10 @@ func visible(p auth.Principal, o opinion.Opinion) bool {
 	return true
 }
 
-// ApplySettingsHandler keeps the copy of a town's settings this service uses.
-type ApplySettingsHandler struct{ d Deps }
-
-func (h ApplySettingsHandler) Handle(ctx context.Context, rev int64, responseDueDays int) error {
-	return h.d.Settings.Save(ctx, rev, responseDueDays)
+// responseDueDays is the town's period for an opinion's response.
+func (d Deps) responseDueDays(ctx context.Context, town tenancy.TownCode) (int, error) {
+	s, err := d.Settings.Settings(ctx, town)
+	return s.ResponseDueDays, err
 }
 
 func caller(ctx context.Context) (auth.Principal, tenancy.TownCode, error) {

@@ -125,7 +125,7 @@ func (h SubmitPublicHandler) Handle(ctx context.Context, cmd SubmitPublic) (Rece
 	if err != nil {
 		return Receipt{}, err
 	}
-	days, err := h.d.Settings.ResponseDueDays(ctx)
+	days, err := h.d.responseDueDays(ctx, town)
 	if err != nil {
 		return Receipt{}, err
 	}

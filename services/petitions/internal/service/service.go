@@ -10,6 +10,7 @@ import (
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/process"
 	"dundian.local/libs/routes"
 	"dundian.local/services/petitions/internal/adapters"
@@ -43,9 +44,10 @@ func New(ctx context.Context, p *process.Process, opt Options) (app.Application,
 	if len(public.ChallengeKey) == 0 {
 		public.ChallengeKey = challengeKey(p)
 	}
+	settings := platformcopy.New(st)
 	a := app.New(app.Deps{
 		Opinions:  adapters.NewOpinions(st, ob),
-		Settings:  adapters.NewSettings(st),
+		Settings:  settings,
 		Guards:    adapters.NewGuards(st),
 		Cases:     adapters.NewCases(st, ob),
 		Tasks:     adapters.NewTasks(st, ob),
@@ -62,7 +64,7 @@ func New(ctx context.Context, p *process.Process, opt Options) (app.Application,
 		Brokers: p.Config.KafkaBrokers,
 		Group:   Name,
 		Topics:  []string{events.Topic(events.Platform), events.Topic(events.Personnel)},
-		Handler: adapters.EventHandler(a),
+		Handler: adapters.EventHandler(a, settings),
 		Log:     p.Log,
 	})
 	if err != nil {

@@ -6,12 +6,13 @@ import (
 
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
+	"dundian.local/libs/platformcopy"
 	"dundian.local/services/reporting/internal/app"
 	"dundian.local/services/reporting/internal/domain/comparison"
 )
 
 // EventHandler applies the events reporting projects, and keeps its copy of the calendar.
-func EventHandler(a app.Application, cals Calendars, due DueTasks, notes Notifications) bus.Handler {
+func EventHandler(a app.Application, platform platformcopy.Copy, due DueTasks, notes Notifications) bus.Handler {
 	p := a.Commands.Projection
 	named := func(ctx context.Context, ev events.Envelope) error {
 		var d events.TownCreatedData
@@ -82,7 +83,7 @@ func EventHandler(a app.Application, cals Calendars, due DueTasks, notes Notific
 		events.TownErased: func(ctx context.Context, ev events.Envelope) error {
 			return p.TownErased(ctx, string(ev.Town), ev.OccurredAt)
 		},
-		events.CalendarChanged:  cals.Apply,
+		events.CalendarChanged:  platform.ApplyCalendar,
 		events.CommunityAdded:   community,
 		events.CommunityChanged: community,
 	}

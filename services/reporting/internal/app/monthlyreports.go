@@ -30,7 +30,7 @@ type FiguresSource interface {
 
 // Calendars gives the calendar a town's deadlines are computed on.
 type Calendars interface {
-	Calendar(ctx context.Context, town tenancy.TownCode, m calendar.Month) (calendar.Calendar, error)
+	CalendarOfMonth(ctx context.Context, town tenancy.TownCode, m calendar.Month) (calendar.Calendar, error)
 }
 
 // MonthlyReportView is a report as the console shows it: with its effective deadline and, while
@@ -208,7 +208,7 @@ func (h MonthlyReportsHandler) load(ctx context.Context, town tenancy.TownCode, 
 }
 
 func (h MonthlyReportsHandler) figuresAndDeadline(ctx context.Context, r monthlyreport.Report) (figures.Figures, calendar.Deadline, error) {
-	c, err := h.calendars.Calendar(ctx, r.Town, r.Month)
+	c, err := h.calendars.CalendarOfMonth(ctx, r.Town, r.Month)
 	if err != nil {
 		return figures.Figures{}, calendar.Deadline{}, err
 	}

@@ -39,7 +39,7 @@ func (h RemindersHandler) Run(ctx context.Context) error {
 		if t.Erased || err != nil {
 			continue
 		}
-		c, err := h.calendars.Calendar(ctx, code, m)
+		c, err := h.calendars.CalendarOfMonth(ctx, code, m)
 		if err != nil {
 			errs = append(errs, err)
 			continue

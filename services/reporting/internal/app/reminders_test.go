@@ -21,7 +21,7 @@ func (t townsOf) All(context.Context) ([]comparison.Town, error)                
 
 type defaultCalendar struct{}
 
-func (defaultCalendar) Calendar(_ context.Context, _ tenancy.TownCode, m calendar.Month) (calendar.Calendar, error) {
+func (defaultCalendar) CalendarOfMonth(_ context.Context, _ tenancy.TownCode, m calendar.Month) (calendar.Calendar, error) {
 	return calendar.Calendar{Programme: calendar.DefaultProgramme(m.Year), Holidays: calendar.Published()}, nil
 }
 

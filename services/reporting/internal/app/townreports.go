@@ -54,7 +54,7 @@ func (h TownReportsHandler) period(ctx context.Context, town tenancy.TownCode, k
 	// the programme year's months come from the county's calendar
 	var ferr error
 	p, err := townreport.ParsePeriod(kind, period, func(year int) calendar.ProgrammeCalendar {
-		c, err := h.calendars.Calendar(ctx, town, calendar.Month{Year: year, Month: time.June})
+		c, err := h.calendars.CalendarOfMonth(ctx, town, calendar.Month{Year: year, Month: time.June})
 		ferr = err
 		return c.Programme
 	})
@@ -177,7 +177,7 @@ func (h TownReportsHandler) deadline(ctx context.Context, r townreport.Report) (
 	if !ok {
 		return nil, nil
 	}
-	c, err := h.calendars.Calendar(ctx, r.Town, calendar.Month{Year: yearOf(r.Period), Month: time.June})
+	c, err := h.calendars.CalendarOfMonth(ctx, r.Town, calendar.Month{Year: yearOf(r.Period), Month: time.June})
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func (h TownReportsHandler) statistics(ctx context.Context, town tenancy.TownCod
 				st.ReportsApproved++
 			}
 		}
-		c, err := h.calendars.Calendar(ctx, town, m)
+		c, err := h.calendars.CalendarOfMonth(ctx, town, m)
 		if err != nil {
 			return st, err
 		}

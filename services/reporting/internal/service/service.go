@@ -8,6 +8,7 @@ import (
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/process"
 	"dundian.local/libs/routes"
 	"dundian.local/services/reporting/internal/adapters"
@@ -25,7 +26,7 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	if err != nil {
 		return app.Application{}, err
 	}
-	cals, due, notes := adapters.NewCalendars(st), adapters.NewDueTasks(st), adapters.NewNotifications(st)
+	cals, due, notes := platformcopy.New(st), adapters.NewDueTasks(st), adapters.NewNotifications(st)
 	a := app.New(app.Deps{
 		Towns:          adapters.NewTowns(st),
 		MonthlyReports: adapters.NewMonthlyReports(st, ob),

@@ -2,7 +2,6 @@
 package http
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"time"
@@ -19,7 +18,6 @@ import (
 	"dundian.local/services/assessment/internal/domain/recall"
 	"dundian.local/services/assessment/internal/domain/scoring"
 	"dundian.local/services/assessment/internal/domain/yearend"
-	"dundian.local/services/assessment/internal/xlsx"
 )
 
 // Handlers serves assessment's routes of the route table.
@@ -435,13 +433,13 @@ func (h Handlers) exportAssessments(c *fiber.Ctx, y int) error {
 		}
 		rows = append(rows, row)
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, strconv.Itoa(y), rows); err != nil {
+	body, err := workbook(strconv.Itoa(y), rows)
+	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, xlsx.ContentType)
+	c.Set(fiber.HeaderContentType, xlsxType)
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="assessments-%d.xlsx"`, y))
-	return c.Send(buf.Bytes())
+	return c.Send(body)
 }
 
 func (h Handlers) GetAssessment(c *fiber.Ctx) error {
