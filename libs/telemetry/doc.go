@@ -56,6 +56,7 @@
 //	dundian.consumer.lag               gauge per group dundian_consumer_lag
 //	dundian.consumer.applied           counter         dundian_consumer_applied_total
 //	dundian.consumer.dlq               counter         dundian_consumer_dlq_total
+//	dundian.consumer.retries           counter         dundian_consumer_retries_total
 //
 // Span and metric attributes of our own are named dundian.<thing> too; so far
 // dundian.town ([TownAttribute]).

@@ -44,7 +44,7 @@ func TestDashboardsQueryOnlyMetricsTheProcessesEmit(t *testing.T) {
 	t.Parallel()
 	root, err := RepoRoot()
 	require.NoError(t, err)
-	emitted, err := ReadMetricNames(filepath.Join(root, "libs", "telemetry", "doc.go"))
+	emitted, err := EmittedMetrics(root)
 	require.NoError(t, err)
 	uids := map[string]string{}
 	for _, file := range dashboardFiles(t, root) {
@@ -75,6 +75,29 @@ func TestDashboardsQueryOnlyMetricsTheProcessesEmit(t *testing.T) {
 			}
 		}
 		require.Positive(t, queries, file)
+	}
+}
+
+// The source scan and libs/telemetry/doc.go translate the pipeline's instruments to the same
+// Prometheus names, so a renamed instrument or a stale doc fails here.
+func TestPipelineInstrumentsMatchTelemetryDoc(t *testing.T) {
+	t.Parallel()
+	root, err := RepoRoot()
+	require.NoError(t, err)
+	documented, err := ReadMetricNames(filepath.Join(root, "libs", "telemetry", "doc.go"))
+	require.NoError(t, err)
+	found := map[string]bool{}
+	for _, dir := range []string{"bus", "outbox"} {
+		names, err := ReadInstruments(filepath.Join(root, "libs", dir))
+		require.NoError(t, err)
+		for n := range names {
+			found[n] = true
+		}
+	}
+	for _, name := range []string{"dundian_consumer_lag", "dundian_consumer_applied_total", "dundian_consumer_dlq_total",
+		"dundian_outbox_pending", "dundian_outbox_oldest_pending_age_seconds", "dundian_events_published_total"} {
+		require.True(t, found[name], "libs/bus or libs/outbox no longer creates %s", name)
+		require.True(t, documented[name], "libs/telemetry/doc.go no longer lists %s", name)
 	}
 }
 

@@ -3,6 +3,7 @@ package deploycheck
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -81,3 +82,79 @@ func QueriedMetrics(expr string) []string {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+var instrument = regexp.MustCompile(`\.(Int64|Float64)(Counter|UpDownCounter|Histogram|Gauge|ObservableCounter|ObservableUpDownCounter|ObservableGauge)\(\s*"(dundian\.[a-z0-9_.]+)"`)
+var withUnit = regexp.MustCompile(`metric\.WithUnit\("([^"]*)"\)`)
+
+// unitSuffixes are the units our instruments use, as Prometheus names append them.
+var unitSuffixes = map[string]string{"": "", "s": "_seconds", "By": "_bytes", "ms": "_milliseconds", "1": "_ratio"}
+
+// ReadInstruments returns the Prometheus names of the dundian.* instruments created in the
+// non-test Go files of dir (libs/bus, libs/outbox), translated as libs/telemetry/doc.go
+// describes: dots to underscores, the unit appended, _total on counters, _bucket, _sum and
+// _count on histograms.
+func ReadInstruments(dir string) (map[string]bool, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		text := string(src)
+		for _, m := range instrument.FindAllStringSubmatchIndex(text, -1) {
+			kind, name := text[m[4]:m[5]], text[m[6]:m[7]]
+			// The options follow the name up to the end of the call's first lines.
+			rest := text[m[1]:min(len(text), m[1]+300)]
+			if next := instrument.FindStringIndex(rest); next != nil {
+				rest = rest[:next[0]]
+			}
+			unit := ""
+			if u := withUnit.FindStringSubmatch(rest); u != nil {
+				unit = u[1]
+			}
+			suffix, ok := unitSuffixes[unit]
+			if !ok && !strings.HasPrefix(unit, "{") {
+				return nil, fmt.Errorf("deploycheck: %s: unit %q of %s has no known Prometheus suffix", f, unit, name)
+			}
+			base := strings.ReplaceAll(name, ".", "_") + suffix
+			switch kind {
+			case "Counter", "ObservableCounter":
+				names[base+"_total"] = true
+			case "Histogram":
+				names[base+"_bucket"], names[base+"_sum"], names[base+"_count"] = true, true, true
+			default:
+				names[base] = true
+			}
+		}
+	}
+	return names, nil
+}
+
+// EmittedMetrics is every Prometheus name the processes emit: libs/telemetry/doc.go's list
+// and the instruments of libs/bus and libs/outbox. root is the repository root.
+func EmittedMetrics(root string) (map[string]bool, error) {
+	names, err := ReadMetricNames(filepath.Join(root, "libs", "telemetry", "doc.go"))
+	if err != nil {
+		return nil, err
+	}
+	for _, dir := range []string{"bus", "outbox"} {
+		found, err := ReadInstruments(filepath.Join(root, "libs", dir))
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("deploycheck: no dundian.* instruments in libs/%s", dir)
+		}
+		for n := range found {
+			names[n] = true
+		}
+	}
+	return names, nil
+}

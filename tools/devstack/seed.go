@@ -67,6 +67,10 @@ func seed(ctx context.Context, o options, root string, sec secrets) error {
 	if err := c.waitJob(ctx, job); err != nil {
 		return err
 	}
+	// Personnel creates the communities from the import's event: wait for the demo one.
+	if err := c.waitFor(ctx, "/api/v1/towns/"+demoTown+"/communities/"+demoCommunity, time.Minute); err != nil {
+		return fmt.Errorf("the imported communities did not reach personnel: %w", err)
+	}
 	var cadre struct {
 		ID string `json:"id"`
 	}
@@ -177,6 +181,22 @@ func (c *client) importTowns(ctx context.Context, csv []byte) (string, error) {
 	}
 	err = c.do(ctx, http.MethodPost, "/api/v1/towns/import", w.FormDataContentType(), &body, &out)
 	return out.Job.ID, err
+}
+
+// waitFor polls a GET until it answers 2xx.
+func (c *client) waitFor(ctx context.Context, path string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		err := c.do(ctx, http.MethodGet, path, "", nil, nil)
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 func (c *client) waitJob(ctx context.Context, id string) error {
