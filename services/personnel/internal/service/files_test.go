@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"dundian.local/libs/auth"
 	"dundian.local/libs/bus"
@@ -142,6 +143,12 @@ func TestRollover_CarriesDraftsIntoTheNewYearAndClosesTheOld(t *testing.T) {
 	s := personnel(t)
 	town := testkit.NewTown(t)
 	townCreated(t, town) // registers the town for rollovers
+	// The year's opening travels on another partition than the town's creation: wait until
+	// the town is registered, as it would be long before a county opens a new year.
+	registered := testkit.Mongo(t).Database("county").Collection("personnel_towns")
+	testkit.Eventually(t, 60*time.Second, func() bool {
+		return registered.FindOne(context.Background(), bson.D{{Key: "_id", Value: string(town)}}).Err() == nil
+	}, "the town is registered")
 	code := addCommunity(t, s, town, "201", "城厢村")
 	c := addCadre(t, s, town, "张三", true)
 	me := cadreAccount(town, c.ID)
