@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -60,21 +59,6 @@ func EnsureIndexes(ctx context.Context, c *store.Client) error {
 		}
 	}
 	return nil
-}
-
-// fields turns v into the fields of a document without the keys the outbox owns (and any
-// other named ones), for Insert and $set.
-func fields(v any, drop ...string) (bson.D, error) {
-	raw, err := bson.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var d bson.D
-	if err := bson.Unmarshal(raw, &d); err != nil {
-		return nil, err
-	}
-	drop = append(drop, "_id", outbox.Rev, outbox.Field)
-	return slices.DeleteFunc(d, func(e bson.E) bool { return slices.Contains(drop, e.Key) }), nil
 }
 
 // storeErr makes an unreachable store errs.ErrUnavailable (503, retry); other errors stay

@@ -57,7 +57,7 @@ func (r *Settings) Put(ctx context.Context, t tenancy.TownCode, s settings.Setti
 	if err != nil {
 		return settings.Settings{}, err
 	}
-	doc, err := fields(s)
+	doc, err := outbox.Fields(s)
 	if err != nil {
 		return settings.Settings{}, err
 	}
@@ -101,7 +101,7 @@ func (r *Calendars) Year(ctx context.Context, year int) (app.ProgrammeYear, erro
 }
 
 func (r *Calendars) CreateYear(ctx context.Context, y app.ProgrammeYear, ev events.Envelope) error {
-	doc, err := fields(y)
+	doc, err := outbox.Fields(y)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (r *Calendars) CreateYear(ctx context.Context, y app.ProgrammeYear, ev even
 }
 
 func (r *Calendars) UpdateYear(ctx context.Context, y app.ProgrammeYear, ev events.Envelope) (app.ProgrammeYear, error) {
-	doc, err := fields(y)
+	doc, err := outbox.Fields(y)
 	if err != nil {
 		return app.ProgrammeYear{}, err
 	}
@@ -132,7 +132,7 @@ func (r *Calendars) HolidayYear(ctx context.Context, year int) (app.HolidayYear,
 }
 
 func (r *Calendars) CreateHolidays(ctx context.Context, h app.HolidayYear, ev events.Envelope) error {
-	doc, err := fields(h)
+	doc, err := outbox.Fields(h)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (r *Calendars) CreateHolidays(ctx context.Context, h app.HolidayYear, ev ev
 }
 
 func (r *Calendars) UpdateHolidays(ctx context.Context, h app.HolidayYear, ev events.Envelope) (app.HolidayYear, error) {
-	doc, err := fields(h)
+	doc, err := outbox.Fields(h)
 	if err != nil {
 		return app.HolidayYear{}, err
 	}

@@ -39,7 +39,7 @@ func (r *Towns) List(ctx context.Context) ([]town.Town, error) {
 }
 
 func (r *Towns) Create(ctx context.Context, t town.Town, ev events.Envelope) error {
-	doc, err := fields(t)
+	doc, err := outbox.Fields(t)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (r *Towns) Create(ctx context.Context, t town.Town, ev events.Envelope) err
 }
 
 func (r *Towns) Update(ctx context.Context, t town.Town, ev events.Envelope) (town.Town, error) {
-	doc, err := fields(t)
+	doc, err := outbox.Fields(t)
 	if err != nil {
 		return town.Town{}, err
 	}
@@ -102,7 +102,7 @@ func (r *Accounts) List(ctx context.Context, t tenancy.TownCode) ([]account.Acco
 }
 
 func (r *Accounts) Create(ctx context.Context, a account.Account, ev events.Envelope) error {
-	doc, err := fields(a)
+	doc, err := outbox.Fields(a)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (r *Accounts) Create(ctx context.Context, a account.Account, ev events.Enve
 }
 
 func (r *Accounts) Update(ctx context.Context, a account.Account, ev events.Envelope) (account.Account, error) {
-	doc, err := fields(a)
+	doc, err := outbox.Fields(a)
 	if err != nil {
 		return account.Account{}, err
 	}
@@ -242,7 +242,7 @@ func NewErasures(c *store.Client, ob *outbox.Outbox) *Erasures {
 }
 
 func (r *Erasures) Record(ctx context.Context, e app.Erasure, ev events.Envelope) error {
-	doc, err := fields(e)
+	doc, err := outbox.Fields(e)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -11,7 +10,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"dundian.local/libs/errs"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
 	"dundian.local/libs/store"
@@ -33,25 +31,6 @@ func (r repo[T]) collection(ctx context.Context) (*mongo.Collection, error) {
 	return r.store.Collection(ctx, r.coll)
 }
 
-// fields are the stored fields of v other than _id and rev, which the outbox writes.
-func fields(v any) (bson.D, error) {
-	raw, err := bson.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var d bson.D
-	if err := bson.Unmarshal(raw, &d); err != nil {
-		return nil, err
-	}
-	out := d[:0]
-	for _, e := range d {
-		if e.Key != "_id" && e.Key != outbox.Rev {
-			out = append(out, e)
-		}
-	}
-	return out, nil
-}
-
 // Add stores a new entity at revision 1 with its event.
 func (r repo[T]) Add(ctx context.Context, id string, v *T, typ, actor string) error {
 	coll, err := r.collection(ctx)
@@ -63,7 +42,7 @@ func (r repo[T]) Add(ctx context.Context, id string, v *T, typ, actor string) er
 		return err
 	}
 	*r.rev(v) = 1
-	doc, err := fields(v)
+	doc, err := outbox.Fields(v)
 	if err != nil {
 		return err
 	}
@@ -90,34 +69,10 @@ func (r repo[T]) Update(ctx context.Context, id, actor string, fn func(*T) (stri
 	if err != nil {
 		return zero, err
 	}
-	for range 3 {
-		v, err := r.Get(ctx, id)
-		if err != nil {
-			return zero, err
-		}
-		read := *r.rev(&v)
-		typ, err := fn(&v)
-		if err != nil {
-			return zero, err
-		}
-		*r.rev(&v) = read + 1
-		doc, err := fields(&v)
-		if err != nil {
-			return zero, err
-		}
-		ev, err := events.New(typ, town, actor, id, v)
-		if err != nil {
-			return zero, err
-		}
-		_, err = r.outbox.Update(ctx, coll, id, read, bson.D{{Key: "$set", Value: doc}}, ev)
-		if err == nil {
-			return v, nil
-		}
-		if !errors.Is(err, errs.ErrConflict) {
-			return zero, err
-		}
-	}
-	return zero, errs.ErrConflict
+	var typ string
+	return outbox.Change(ctx, r.outbox, coll, id, r.notFound, r.rev,
+		func(v *T) (err error) { typ, err = fn(v); return err },
+		func(v T) (events.Envelope, error) { return events.New(typ, town, actor, id, v) })
 }
 
 func (r repo[T]) Get(ctx context.Context, id string) (T, error) {

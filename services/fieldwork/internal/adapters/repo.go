@@ -2,7 +2,6 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -24,8 +23,7 @@ type Repo[T any] struct {
 	coll     string
 	notFound error
 	id       func(T) string
-	setRev   func(*T, int64)
-	rev      func(T) int64
+	rev      func(*T) *int64
 }
 
 func (r Repo[T]) collection(ctx context.Context) (*mongo.Collection, error) {
@@ -42,8 +40,8 @@ func (r Repo[T]) Insert(ctx context.Context, v T, evType, actor string) (T, erro
 	if err != nil {
 		return v, err
 	}
-	r.setRev(&v, 1)
-	doc, err := fieldsOf(v)
+	*r.rev(&v) = 1
+	doc, err := outbox.Fields(v)
 	if err != nil {
 		return v, err
 	}
@@ -72,34 +70,10 @@ func (r Repo[T]) Update(ctx context.Context, id, actor string, fn func(*T) (stri
 	if err != nil {
 		return zero, err
 	}
-	for attempt := 0; attempt < 3; attempt++ {
-		v, err := r.Get(ctx, id)
-		if err != nil {
-			return zero, err
-		}
-		read := r.rev(v)
-		evType, err := fn(&v)
-		if err != nil {
-			return zero, err
-		}
-		r.setRev(&v, read+1)
-		doc, err := fieldsOf(v)
-		if err != nil {
-			return zero, err
-		}
-		ev, err := events.New(evType, town, actor, id, v)
-		if err != nil {
-			return zero, err
-		}
-		_, err = r.outbox.Update(ctx, coll, id, read, bson.D{{Key: "$set", Value: doc}}, ev)
-		if err == nil {
-			return v, nil
-		}
-		if !errors.Is(err, errs.ErrConflict) {
-			return zero, err
-		}
-	}
-	return zero, errs.ErrConflict
+	var evType string
+	return outbox.Change(ctx, r.outbox, coll, id, r.notFound, r.rev,
+		func(v *T) (err error) { evType, err = fn(v); return err },
+		func(v T) (events.Envelope, error) { return events.New(evType, town, actor, id, v) })
 }
 
 // Get reads one entity by id.
@@ -141,22 +115,3 @@ func (r Repo[T]) Find(ctx context.Context, filter, sort bson.D, limit int) ([]T,
 }
 
 var noOutbox = bson.D{{Key: outbox.Field, Value: 0}}
-
-// fieldsOf is the stored document of v without _id and rev, which the outbox writes itself.
-func fieldsOf(v any) (bson.D, error) {
-	raw, err := bson.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var d bson.D
-	if err := bson.Unmarshal(raw, &d); err != nil {
-		return nil, err
-	}
-	out := d[:0]
-	for _, e := range d {
-		if e.Key != "_id" && e.Key != outbox.Rev {
-			out = append(out, e)
-		}
-	}
-	return out, nil
-}

@@ -39,33 +39,25 @@ type Repos struct {
 func NewRepos(st store.Service, ob *outbox.Outbox) Repos {
 	entries := func(coll string) Repo[entry.Entry] {
 		return Repo[entry.Entry]{store: st, outbox: ob, coll: coll, notFound: entry.ErrNotFound,
-			id: func(e entry.Entry) string { return e.ID }, setRev: func(e *entry.Entry, r int64) { e.Rev = r },
-			rev: func(e entry.Entry) int64 { return e.Rev }}
+			id: func(e entry.Entry) string { return e.ID }, rev: func(e *entry.Entry) *int64 { return &e.Rev }}
 	}
 	return Repos{
 		Stays: Repo[stay.Stay]{store: st, outbox: ob, coll: staysCollection, notFound: stay.ErrNotFound,
-			id: func(s stay.Stay) string { return s.ID }, setRev: func(s *stay.Stay, r int64) { s.Rev = r },
-			rev: func(s stay.Stay) int64 { return s.Rev }},
+			id: func(s stay.Stay) string { return s.ID }, rev: func(s *stay.Stay) *int64 { return &s.Rev }},
 		AttendanceSheets: Repo[sheet.Sheet]{store: st, outbox: ob, coll: sheetsCollection, notFound: sheet.ErrNotFound,
-			id: func(s sheet.Sheet) string { return s.ID }, setRev: func(s *sheet.Sheet, r int64) { s.Rev = r },
-			rev: func(s sheet.Sheet) int64 { return s.Rev }},
+			id: func(s sheet.Sheet) string { return s.ID }, rev: func(s *sheet.Sheet) *int64 { return &s.Rev }},
 		WorkLogs: entries(workLogsCollection),
 		Diaries:  entries(diariesCollection),
 		Attachments: Repo[attachment.Attachment]{store: st, outbox: ob, coll: attachmentsCollection, notFound: attachment.ErrNotFound,
-			id: func(a attachment.Attachment) string { return a.ID }, setRev: func(a *attachment.Attachment, r int64) { a.Rev = r },
-			rev: func(a attachment.Attachment) int64 { return a.Rev }},
+			id: func(a attachment.Attachment) string { return a.ID }, rev: func(a *attachment.Attachment) *int64 { return &a.Rev }},
 		ResearchReports: Repo[report.Report]{store: st, outbox: ob, coll: reportsCollection, notFound: report.ErrNotFound,
-			id: func(r report.Report) string { return r.ID }, setRev: func(r *report.Report, v int64) { r.Rev = v },
-			rev: func(r report.Report) int64 { return r.Rev }},
+			id: func(r report.Report) string { return r.ID }, rev: func(r *report.Report) *int64 { return &r.Rev }},
 		ServiceStations: Repo[station.Station]{store: st, outbox: ob, coll: stationsCollection, notFound: station.ErrNotFound,
-			id: func(s station.Station) string { return string(s.Community) }, setRev: func(s *station.Station, v int64) { s.Rev = v },
-			rev: func(s station.Station) int64 { return s.Rev }},
+			id: func(s station.Station) string { return string(s.Community) }, rev: func(s *station.Station) *int64 { return &s.Rev }},
 		FieldActivities: Repo[activity.Activity]{store: st, outbox: ob, coll: activitiesCollection, notFound: activity.ErrNotFound,
-			id: func(a activity.Activity) string { return a.ID }, setRev: func(a *activity.Activity, v int64) { a.Rev = v },
-			rev: func(a activity.Activity) int64 { return a.Rev }},
+			id: func(a activity.Activity) string { return a.ID }, rev: func(a *activity.Activity) *int64 { return &a.Rev }},
 		RectificationMeasures: Repo[tasks.Task]{store: st, outbox: ob, coll: tasksCollection, notFound: app.ErrMeasureNotFound,
-			id: func(t tasks.Task) string { return t.ID }, setRev: func(t *tasks.Task, v int64) { t.Rev = v },
-			rev: func(t tasks.Task) int64 { return t.Rev }},
+			id: func(t tasks.Task) string { return t.ID }, rev: func(t *tasks.Task) *int64 { return &t.Rev }},
 		CadreMonths: CadreMonths{store: st},
 	}
 }

@@ -3,14 +3,12 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"dundian.local/libs/errs"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
 	"dundian.local/libs/store"
@@ -55,42 +53,28 @@ func (r Communities) Add(ctx context.Context, c community.Community, actor strin
 	if err != nil {
 		return err
 	}
-	err = r.outbox.Insert(ctx, coll, string(c.Code), fields(c), ev)
+	doc, err := outbox.Fields(c)
+	if err != nil {
+		return err
+	}
+	err = r.outbox.Insert(ctx, coll, string(c.Code), doc, ev)
 	if store.IsDuplicate(err) {
 		return community.ErrExists
 	}
 	return err
 }
 
+// Update changes the community through fn; a field fn cleared is removed from the document.
 func (r Communities) Update(ctx context.Context, code tenancy.CommunityCode, actor string, fn func(*community.Community) error) (community.Community, error) {
 	coll, err := r.coll(ctx)
 	if err != nil {
 		return community.Community{}, err
 	}
-	for attempt := 0; attempt < 3; attempt++ {
-		c, err := r.Get(ctx, code)
-		if err != nil {
-			return community.Community{}, err
-		}
-		read := c.Rev
-		if err := fn(&c); err != nil {
-			return community.Community{}, err
-		}
-		c.Rev = read + 1
-		ev, err := events.New(events.CommunityChanged, c.Town, actor, string(c.Code), c)
-		if err != nil {
-			return community.Community{}, err
-		}
-		_, err = r.outbox.Update(ctx, coll, string(code), read, bson.D{{Key: "$set", Value: fields(c)}}, ev)
-		if err == nil {
-			return c, nil
-		}
-		if !errors.Is(err, errs.ErrConflict) {
-			return community.Community{}, err
-		}
-		// someone changed it between our read and write: read again and reapply
-	}
-	return community.Community{}, errs.ErrConflict
+	return outbox.Change(ctx, r.outbox, coll, string(code), community.ErrNotFound,
+		func(c *community.Community) *int64 { return &c.Rev }, fn,
+		func(c community.Community) (events.Envelope, error) {
+			return events.New(events.CommunityChanged, c.Town, actor, string(c.Code), c)
+		})
 }
 
 func (r Communities) Get(ctx context.Context, code tenancy.CommunityCode) (community.Community, error) {
@@ -125,16 +109,4 @@ func (r Communities) List(ctx context.Context, after tenancy.CommunityCode, limi
 		return nil, fmt.Errorf("list communities: %w", err)
 	}
 	return out, nil
-}
-
-// fields are the stored fields of a community other than _id, rev and the outbox.
-func fields(c community.Community) bson.D {
-	return bson.D{
-		{Key: "town", Value: string(c.Town)},
-		{Key: "name", Value: c.Name},
-		{Key: "branch", Value: c.Branch},
-		{Key: "secretary", Value: c.Secretary},
-		{Key: "demonstrationPoint", Value: c.DemonstrationPoint},
-		{Key: "archived", Value: c.Archived},
-	}
 }

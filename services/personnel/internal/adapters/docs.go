@@ -2,20 +2,18 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"dundian.local/libs/errs"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
 	"dundian.local/libs/store"
 )
 
 // docs stores one kind of entity in a town collection through the outbox. The entity's
-// struct tags give its document: _id and rev are managed here, every other field is $set.
+// struct tags give its document; the outbox writes _id and rev.
 type docs[T any] struct {
 	store    store.Service
 	outbox   *outbox.Outbox
@@ -29,7 +27,7 @@ func (r docs[T]) insert(ctx context.Context, id string, v T, ev events.Envelope)
 	if err != nil {
 		return err
 	}
-	doc, err := fieldsOf(v)
+	doc, err := outbox.Fields(v)
 	if err != nil {
 		return err
 	}
@@ -53,38 +51,12 @@ func (r docs[T]) get(ctx context.Context, id string) (T, error) {
 // update reads the entity, lets fn change it and stores it with the event ev builds,
 // guarded by the revision it read; a concurrent change makes it read and apply again.
 func (r docs[T]) update(ctx context.Context, id string, fn func(*T) error, ev func(T) (events.Envelope, error)) (T, error) {
-	var zero T
 	coll, err := r.store.Collection(ctx, r.coll)
 	if err != nil {
+		var zero T
 		return zero, err
 	}
-	for attempt := 0; attempt < 3; attempt++ {
-		v, err := r.get(ctx, id)
-		if err != nil {
-			return zero, err
-		}
-		read := *r.rev(&v)
-		if err := fn(&v); err != nil {
-			return zero, err
-		}
-		*r.rev(&v) = read + 1
-		e, err := ev(v)
-		if err != nil {
-			return zero, err
-		}
-		doc, err := fieldsOf(v)
-		if err != nil {
-			return zero, err
-		}
-		_, err = r.outbox.Update(ctx, coll, id, read, bson.D{{Key: "$set", Value: doc}}, e)
-		if err == nil {
-			return v, nil
-		}
-		if !errors.Is(err, errs.ErrConflict) {
-			return zero, err
-		}
-	}
-	return zero, errs.ErrConflict
+	return outbox.Change(ctx, r.outbox, coll, id, r.notFound, r.rev, fn, ev)
 }
 
 // find returns the entities matching filter in _id order after the given id.
@@ -107,26 +79,6 @@ func (r docs[T]) find(ctx context.Context, filter bson.D, after string, limit in
 	out := []T{}
 	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("list %s: %w", r.coll, err)
-	}
-	return out, nil
-}
-
-// fieldsOf is the entity's document without _id, rev and the outbox, which the outbox sets.
-func fieldsOf(v any) (bson.D, error) {
-	raw, err := bson.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var d bson.D
-	if err := bson.Unmarshal(raw, &d); err != nil {
-		return nil, err
-	}
-	out := d[:0]
-	for _, e := range d {
-		if e.Key == "_id" || e.Key == outbox.Rev || e.Key == outbox.Field {
-			continue
-		}
-		out = append(out, e)
 	}
 	return out, nil
 }

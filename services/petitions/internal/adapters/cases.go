@@ -2,14 +2,12 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"dundian.local/libs/errs"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
 	"dundian.local/libs/store"
@@ -39,7 +37,7 @@ func (r Cases) Add(ctx context.Context, c petition.Case, actor string) error {
 	if err != nil {
 		return err
 	}
-	doc, err := docFields(c)
+	doc, err := outbox.Fields(c)
 	if err != nil {
 		return err
 	}
@@ -51,33 +49,11 @@ func (r Cases) Update(ctx context.Context, id, actor string, fn func(*petition.C
 	if err != nil {
 		return petition.Case{}, err
 	}
-	for attempt := 0; attempt < 3; attempt++ {
-		c, err := r.Get(ctx, id)
-		if err != nil {
-			return petition.Case{}, err
-		}
-		read := c.Rev
-		if err := fn(&c); err != nil {
-			return petition.Case{}, err
-		}
-		c.Rev = read + 1
-		ev, err := events.New(events.CaseChanged, c.Town, actor, c.ID, c)
-		if err != nil {
-			return petition.Case{}, err
-		}
-		doc, err := docFields(c)
-		if err != nil {
-			return petition.Case{}, err
-		}
-		_, err = r.outbox.Update(ctx, coll, id, read, bson.D{{Key: "$set", Value: doc}}, ev)
-		if err == nil {
-			return c, nil
-		}
-		if !errors.Is(err, errs.ErrConflict) {
-			return petition.Case{}, err
-		}
-	}
-	return petition.Case{}, errs.ErrConflict
+	return outbox.Change(ctx, r.outbox, coll, id, petition.ErrNotFound,
+		func(c *petition.Case) *int64 { return &c.Rev }, fn,
+		func(c petition.Case) (events.Envelope, error) {
+			return events.New(events.CaseChanged, c.Town, actor, c.ID, c)
+		})
 }
 
 func (r Cases) Get(ctx context.Context, id string) (petition.Case, error) {
@@ -137,7 +113,7 @@ func (r Tasks) Add(ctx context.Context, t tasks.Task, actor string) error {
 	if err != nil {
 		return err
 	}
-	doc, err := docFields(t)
+	doc, err := outbox.Fields(t)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -10,7 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"dundian.local/libs/errs"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
 	"dundian.local/libs/store"
@@ -43,7 +41,7 @@ func (r Opinions) Add(ctx context.Context, o opinion.Opinion, actor string) erro
 	if err != nil {
 		return err
 	}
-	doc, err := docFields(o)
+	doc, err := outbox.Fields(o)
 	if err != nil {
 		return err
 	}
@@ -55,35 +53,11 @@ func (r Opinions) Update(ctx context.Context, id, actor string, fn func(*opinion
 	if err != nil {
 		return opinion.Opinion{}, err
 	}
-	for attempt := 0; attempt < 3; attempt++ {
-		o, err := r.Get(ctx, id)
-		if err != nil {
-			return opinion.Opinion{}, err
-		}
-		read := o.Rev
-		typ, err := fn(&o)
-		if err != nil {
-			return opinion.Opinion{}, err
-		}
-		o.Rev = read + 1
-		ev, err := events.New(typ, o.Town, actor, o.ID, o)
-		if err != nil {
-			return opinion.Opinion{}, err
-		}
-		doc, err := docFields(o)
-		if err != nil {
-			return opinion.Opinion{}, err
-		}
-		_, err = r.outbox.Update(ctx, coll, id, read, bson.D{{Key: "$set", Value: doc}}, ev)
-		if err == nil {
-			return o, nil
-		}
-		if !errors.Is(err, errs.ErrConflict) {
-			return opinion.Opinion{}, err
-		}
-		// changed between our read and write: read again and reapply
-	}
-	return opinion.Opinion{}, errs.ErrConflict
+	var typ string
+	return outbox.Change(ctx, r.outbox, coll, id, opinion.ErrNotFound,
+		func(o *opinion.Opinion) *int64 { return &o.Rev },
+		func(o *opinion.Opinion) (err error) { typ, err = fn(o); return err },
+		func(o opinion.Opinion) (events.Envelope, error) { return events.New(typ, o.Town, actor, o.ID, o) })
 }
 
 func (r Opinions) Get(ctx context.Context, id string) (opinion.Opinion, error) {
@@ -141,26 +115,6 @@ func (r Opinions) List(ctx context.Context, f app.ListFilter, before string, lim
 	out := []opinion.Opinion{}
 	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("list opinions: %w", err)
-	}
-	return out, nil
-}
-
-// docFields are the stored fields of an entity other than _id, rev and the outbox, in the
-// order of its struct.
-func docFields(v any) (bson.D, error) {
-	raw, err := bson.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var d bson.D
-	if err := bson.Unmarshal(raw, &d); err != nil {
-		return nil, err
-	}
-	out := d[:0]
-	for _, e := range d {
-		if e.Key != "_id" && e.Key != "rev" {
-			out = append(out, e)
-		}
 	}
 	return out, nil
 }

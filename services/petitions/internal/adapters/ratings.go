@@ -71,7 +71,7 @@ func (r Ratings) Add(ctx context.Context, rt rating.Rating) error {
 	if err != nil {
 		return err
 	}
-	doc, err := docFields(rt)
+	doc, err := outbox.Fields(rt)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func (r Meetings) save(ctx context.Context, collName, id string, rev int64, v an
 	if err != nil {
 		return err
 	}
-	doc, err := fieldsOf(v)
+	doc, err := outbox.Fields(v)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func (r MonthlyReports) Save(ctx context.Context, rep monthlyreport.Report, evTy
 	if err != nil {
 		return monthlyreport.Report{}, err
 	}
-	doc, err := fieldsOf(rep)
+	doc, err := outbox.Fields(rep)
 	if err != nil {
 		return monthlyreport.Report{}, err
 	}
@@ -89,26 +89,6 @@ func (r MonthlyReports) List(ctx context.Context, m calendar.Month) ([]monthlyre
 	out := []monthlyreport.Report{}
 	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("list monthly reports: %w", err)
-	}
-	return out, nil
-}
-
-// fieldsOf are the stored fields of an entity other than _id, rev and the outbox, in the
-// order of its struct.
-func fieldsOf(v any) (bson.D, error) {
-	raw, err := bson.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var all bson.D
-	if err := bson.Unmarshal(raw, &all); err != nil {
-		return nil, err
-	}
-	out := bson.D{}
-	for _, e := range all {
-		if e.Key != "_id" && e.Key != outbox.Rev {
-			out = append(out, e)
-		}
 	}
 	return out, nil
 }

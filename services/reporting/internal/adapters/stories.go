@@ -46,7 +46,7 @@ func (r Stories) Save(ctx context.Context, s story.Story, evType, actor string) 
 	if err != nil {
 		return story.Story{}, err
 	}
-	doc, err := fieldsOf(s)
+	doc, err := outbox.Fields(s)
 	if err != nil {
 		return story.Story{}, err
 	}

@@ -51,7 +51,7 @@ func (r TownReports) Save(ctx context.Context, rep townreport.Report, evType, ac
 	if err != nil {
 		return townreport.Report{}, err
 	}
-	doc, err := fieldsOf(rep)
+	doc, err := outbox.Fields(rep)
 	if err != nil {
 		return townreport.Report{}, err
 	}
