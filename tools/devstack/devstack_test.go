@@ -72,6 +72,7 @@ func TestDevstack(t *testing.T) {
 	require.Eventually(t, func() bool { return hasDatabase(t, data, "town_"+town) }, 60*time.Second, 200*time.Millisecond)
 	require.Eventually(t, func() bool { return comparisonCount(t, base, admin, town) == 1 }, 60*time.Second, 300*time.Millisecond)
 	t.Run("console", func(t *testing.T) { consoleShowsTheCounty(t, base, sec.AdminPassword) })
+	t.Run("flows", func(t *testing.T) { mainFlows(t, base, public, sec) })
 
 	stop()
 
