@@ -129,7 +129,7 @@ func startDevstack(t *testing.T, bin, data, addr, public, want string) (stop fun
 		done <- cmd.Wait()
 	}()
 	var stopped bool
-	return func() {
+	stop = func() {
 		if stopped {
 			return
 		}
@@ -148,6 +148,9 @@ func startDevstack(t *testing.T, bin, data, addr, public, want string) (stop fun
 			t.Fatal("the gateway still listens after devstack stopped")
 		}
 	}
+	// A failing check between start and stop must not leave the system running.
+	t.Cleanup(stop)
+	return stop
 }
 
 func readSecrets(t *testing.T, data string) secrets {
