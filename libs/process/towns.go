@@ -16,16 +16,22 @@ func (p *Process) PrepareTowns(prefix string, collections []string, indexes []st
 	prepare := func(ctx context.Context, _ events.Envelope) error {
 		return st.PrepareTown(ctx, collections, indexes)
 	}
+	return p.Consume(prefix+".towns", []string{events.Topic(events.Platform)},
+		bus.Dispatch(map[string]bus.Handler{events.TownCreated: prepare, events.TownChanged: prepare}))
+}
+
+// Consume runs handler over the topics as the consumer group, as a worker of the process.
+func (p *Process) Consume(group string, topics []string, handler bus.Handler) error {
 	c, err := bus.NewConsumer(bus.ConsumerConfig{
 		Brokers: p.Config.KafkaBrokers,
-		Group:   prefix + ".towns",
-		Topics:  []string{events.Topic(events.Platform)},
-		Handler: bus.Dispatch(map[string]bus.Handler{events.TownCreated: prepare, events.TownChanged: prepare}),
+		Group:   group,
+		Topics:  topics,
+		Handler: handler,
 		Log:     p.Log,
 	})
 	if err != nil {
 		return err
 	}
-	p.Go("prepare-towns", c.Run)
+	p.Go("consumer "+group, c.Run)
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"time"
 
-	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
 	"dundian.local/libs/process"
@@ -32,21 +31,13 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	}
 	// The county's comparison reads a county-wide copy of the finalised results, filled
 	// from this service's own events.
-	consumer, err := bus.NewConsumer(bus.ConsumerConfig{
-		Brokers: p.Config.KafkaBrokers,
-		Group:   Name,
-		Topics:  []string{events.Topic(events.Assessment)},
-		Handler: adapters.NewResults(st).EventHandler(),
-		Log:     p.Log,
-	})
-	if err != nil {
+	if err := p.Consume(Name, []string{events.Topic(events.Assessment)}, adapters.NewResults(st).EventHandler()); err != nil {
 		return app.Application{}, err
 	}
 	if err := p.PrepareTowns(Name, adapters.Collections, adapters.Indexes); err != nil {
 		return app.Application{}, err
 	}
 	p.Go("outbox", ob.Run)
-	p.Go("consumer", consumer.Run)
 	return a, nil
 }
 

@@ -50,21 +50,13 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	if err := p.Mount(routes.Fieldwork, porthttp.Routes(a)); err != nil {
 		return app.Application{}, err
 	}
-	consumer, err := bus.NewConsumer(bus.ConsumerConfig{
-		Brokers: p.Config.KafkaBrokers,
-		Group:   Name,
-		Topics:  []string{events.Topic(events.Platform)},
-		Handler: bus.Dispatch(platform.Handlers()),
-		Log:     p.Log,
-	})
-	if err != nil {
+	if err := p.Consume(Name, []string{events.Topic(events.Platform)}, bus.Dispatch(platform.Handlers())); err != nil {
 		return app.Application{}, err
 	}
 	if err := p.PrepareTowns(Name, adapters.Collections, adapters.Indexes); err != nil {
 		return app.Application{}, err
 	}
 	p.Go("outbox", ob.Run)
-	p.Go("consumer", consumer.Run)
 	return a, nil
 }
 

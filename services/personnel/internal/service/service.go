@@ -6,7 +6,6 @@ import (
 	"os"
 	"time"
 
-	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
 	"dundian.local/libs/platformcopy"
@@ -42,22 +41,14 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	if err := p.Mount(routes.Personnel, porthttp.Routes(a, publicBase())); err != nil {
 		return app.Application{}, err
 	}
-	consumer, err := bus.NewConsumer(bus.ConsumerConfig{
-		Brokers: p.Config.KafkaBrokers,
-		Group:   Name,
-		// personnel's own topic and assessment's feed the personal files
-		Topics:  []string{events.Topic(events.Platform), events.Topic(events.Personnel), events.Topic(events.Assessment)},
-		Handler: adapters.EventHandler(a, platform),
-		Log:     p.Log,
-	})
-	if err != nil {
+	// personnel's own topic and assessment's feed the personal files
+	if err := p.Consume(Name, []string{events.Topic(events.Platform), events.Topic(events.Personnel), events.Topic(events.Assessment)}, adapters.EventHandler(a, platform)); err != nil {
 		return app.Application{}, err
 	}
 	if err := p.PrepareTowns(Name, adapters.Collections, adapters.Indexes); err != nil {
 		return app.Application{}, err
 	}
 	p.Go("outbox", ob.Run)
-	p.Go("consumer", consumer.Run)
 	return a, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
 	"dundian.local/libs/platformcopy"
@@ -60,21 +59,13 @@ func New(ctx context.Context, p *process.Process, opt Options) (app.Application,
 	if err := p.Mount(routes.Petitions, porthttp.Routes(a)); err != nil {
 		return app.Application{}, err
 	}
-	consumer, err := bus.NewConsumer(bus.ConsumerConfig{
-		Brokers: p.Config.KafkaBrokers,
-		Group:   Name,
-		Topics:  []string{events.Topic(events.Platform), events.Topic(events.Personnel)},
-		Handler: adapters.EventHandler(a, settings),
-		Log:     p.Log,
-	})
-	if err != nil {
+	if err := p.Consume(Name, []string{events.Topic(events.Platform), events.Topic(events.Personnel)}, adapters.EventHandler(a, settings)); err != nil {
 		return app.Application{}, err
 	}
 	if err := p.PrepareTowns(Name, adapters.Collections, adapters.Indexes); err != nil {
 		return app.Application{}, err
 	}
 	p.Go("outbox", ob.Run)
-	p.Go("consumer", consumer.Run)
 	p.Go("overdue", func(ctx context.Context) error { return escalateEvery(ctx, p, a, opt.OverdueEvery) })
 	return a, nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"time"
 
-	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
 	"dundian.local/libs/platformcopy"
@@ -42,15 +41,8 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	if err := p.Mount(routes.Reporting, porthttp.Routes(a)); err != nil {
 		return app.Application{}, err
 	}
-	consumer, err := bus.NewConsumer(bus.ConsumerConfig{
-		Brokers: p.Config.KafkaBrokers,
-		Group:   Name,
-		Topics: []string{events.Topic(events.Platform), events.Topic(events.Personnel), events.Topic(events.Fieldwork), events.Topic(events.Petitions),
-			events.Topic(events.Assessment), events.Topic(events.Reporting)},
-		Handler: adapters.EventHandler(a, cals, due, notes),
-		Log:     p.Log,
-	})
-	if err != nil {
+	if err := p.Consume(Name, []string{events.Topic(events.Platform), events.Topic(events.Personnel), events.Topic(events.Fieldwork), events.Topic(events.Petitions),
+		events.Topic(events.Assessment), events.Topic(events.Reporting)}, adapters.EventHandler(a, cals, due, notes)); err != nil {
 		return app.Application{}, err
 	}
 	if err := p.PrepareTowns(Name, adapters.Collections, adapters.Indexes); err != nil {
@@ -58,7 +50,6 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	}
 	p.Go("outbox", ob.Run)
 	p.Go("reminders", func(ctx context.Context) error { return remind(ctx, p, a.Commands.Reminders) })
-	p.Go("consumer", consumer.Run)
 	return a, nil
 }
 
