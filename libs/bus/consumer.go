@@ -105,7 +105,12 @@ type Consumer struct {
 	applied  metric.Int64Counter
 	dlqCount metric.Int64Counter
 	retries  metric.Int64Counter
+	age      metric.Float64Histogram
 }
+
+// eventAgeBuckets span a healthy pipeline (tens of milliseconds) to a consumer catching up
+// after an outage (an hour).
+var eventAgeBuckets = []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600}
 
 // NewConsumer validates the configuration and prepares the consumer.
 func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
@@ -118,12 +123,17 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	c.applied, _ = m.Int64Counter("dundian.consumer.applied", metric.WithDescription("events applied by a consumer group"))
 	c.dlqCount, _ = m.Int64Counter("dundian.consumer.dlq", metric.WithDescription("events moved to a dead-letter topic"))
 	c.retries, _ = m.Int64Counter("dundian.consumer.retries", metric.WithDescription("failed attempts to apply an event"))
-	_, _ = m.Int64ObservableGauge("dundian.consumer.lag",
-		metric.WithDescription("messages not yet committed by the group, summed over its topics"),
-		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
-			o.Observe(c.lag.Load(), metric.WithAttributes(attribute.String("group", cfg.Group)))
-			return nil
-		}))
+	c.age, _ = m.Float64Histogram("dundian.consumer.event_age", metric.WithUnit("s"),
+		metric.WithDescription("time from the change that produced an event to its apply by a consumer group (end to end: outbox, relay, broker, consumer)"),
+		metric.WithExplicitBucketBoundaries(eventAgeBuckets...))
+	// Each consumer registers its own callback: the SDK keeps only the first callbacks given
+	// with an instrument's options, which would report the first group of a process only.
+	lag, _ := m.Int64ObservableGauge("dundian.consumer.lag",
+		metric.WithDescription("messages not yet committed by the group, summed over its topics"))
+	_, _ = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		o.ObserveInt64(lag, c.lag.Load(), metric.WithAttributes(attribute.String("group", cfg.Group)))
+		return nil
+	}, lag)
 	return c, nil
 }
 
@@ -244,6 +254,7 @@ func (c *Consumer) process(run, ctx context.Context, msg kafka.Message) bool {
 		err = c.apply(ctx, ev)
 		if err == nil {
 			c.applied.Add(ctx, 1, attrs)
+			c.recordAge(ctx, ev)
 			return true
 		}
 		c.retries.Add(ctx, 1, attrs)
@@ -262,6 +273,16 @@ func (c *Consumer) process(run, ctx context.Context, msg kafka.Message) bool {
 		}
 		backoff = min(backoff*2, 5*time.Second)
 	}
+}
+
+// recordAge observes how old the event is at its apply. The clocks of the producer and the
+// consumer differ a little; a negative age is counted as zero rather than dropped.
+func (c *Consumer) recordAge(ctx context.Context, ev events.Envelope) {
+	if ev.OccurredAt.IsZero() {
+		return
+	}
+	age := max(time.Since(ev.OccurredAt).Seconds(), 0)
+	c.age.Record(ctx, age, metric.WithAttributes(attribute.String("group", c.cfg.Group)))
 }
 
 func (c *Consumer) apply(ctx context.Context, ev events.Envelope) (err error) {
@@ -299,7 +320,11 @@ func (c *Consumer) deadLetter(ctx context.Context, msg kafka.Message, cause erro
 
 // watchLag measures the group's lag: end offsets minus committed offsets.
 func (c *Consumer) watchLag(ctx context.Context) {
-	client := &kafka.Client{Addr: kafka.TCP(c.cfg.Brokers...), Timeout: 5 * time.Second}
+	// Its own transport: kafka-go's shared default caches metadata for 6 s, and a topic
+	// it has not seen yet would count no lag (and keep the stall watchdog asleep).
+	transport := &kafka.Transport{MetadataTTL: time.Second}
+	defer transport.CloseIdleConnections()
+	client := &kafka.Client{Addr: kafka.TCP(c.cfg.Brokers...), Timeout: 5 * time.Second, Transport: transport}
 	t := time.NewTicker(c.cfg.LagEvery)
 	defer t.Stop()
 	for {
@@ -315,7 +340,8 @@ func (c *Consumer) watchLag(ctx context.Context) {
 }
 
 // GroupLag sums, over the topics' partitions, the end offset minus the group's committed
-// offset (a partition the group never committed counts from its first offset).
+// offset (a partition the group never committed counts from its first offset). Give client
+// a Transport of its own: with kafka-go's shared default a new topic counts nothing for 6 s.
 func GroupLag(ctx context.Context, client *kafka.Client, group string, topics []string) (int64, error) {
 	meta, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: topics})
 	if err != nil {

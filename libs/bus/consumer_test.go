@@ -160,7 +160,9 @@ func TestGroupLag_CountsUncommittedMessages(t *testing.T) {
 	pub := bus.NewPublisher(testkit.Brokers(t))
 	defer pub.Close()
 	publishN(t, pub, topic, testkit.NewTown(t), 7)
-	client := &kafka.Client{Addr: kafka.TCP(testkit.Brokers(t)...), Timeout: 5 * time.Second}
+	// A fresh transport, as GroupLag's callers use: the shared one may not know the topic yet.
+	client := &kafka.Client{Addr: kafka.TCP(testkit.Brokers(t)...), Timeout: 5 * time.Second,
+		Transport: &kafka.Transport{MetadataTTL: time.Second}}
 	lag, err := bus.GroupLag(context.Background(), client, "nobody-"+uuid.NewString()[:8], []string{topic})
 	require.NoError(t, err)
 	require.EqualValues(t, 7, lag)

@@ -109,6 +109,10 @@ func (p *Publisher) WriteRaw(ctx context.Context, msgs ...kafka.Message) error {
 // Close flushes and closes the writer.
 func (p *Publisher) Close() error { return p.w.Close() }
 
+// keepForever is the retention of the event topics: they are the source a projection is
+// rebuilt from, so they keep every event (the brokers' default deletes after 7 days).
+var keepForever = []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: "-1"}, {ConfigName: "retention.bytes", ConfigValue: "-1"}}
+
 // EnsureTopics creates each topic and its dead-letter topic if missing, with the given
 // replication factor (1 on a single broker, 3 in production). Auto-creation is never relied
 // on: it races and picks broker defaults.
@@ -137,7 +141,7 @@ func EnsureTopics(ctx context.Context, brokers []string, replication int, topics
 	var cfgs []kafka.TopicConfig
 	for _, t := range topics {
 		cfgs = append(cfgs,
-			kafka.TopicConfig{Topic: t, NumPartitions: Partitions, ReplicationFactor: replication},
+			kafka.TopicConfig{Topic: t, NumPartitions: Partitions, ReplicationFactor: replication, ConfigEntries: keepForever},
 			kafka.TopicConfig{Topic: events.DeadLetterTopic(t), NumPartitions: 1, ReplicationFactor: replication},
 		)
 	}

@@ -99,6 +99,9 @@ var (
 	ErrConflict     = Conflict("stale-revision", "the record was changed by someone else; reload and try again", "该记录已被他人修改，请刷新后重试")
 	ErrUnavailable  = Unavailable("store-unavailable", "the system is temporarily unavailable; nothing was saved, please retry shortly", "系统暂时无法保存，本次未作任何修改，请稍后重试")
 	ErrInvalidInput = Invalid("invalid-input", "some fields are not valid", "部分内容填写有误")
+	// ErrStoreUnreachable answers a failure to reach the database that no use case classified
+	// (a read, or a write outside the outbox): whether anything was saved is not known here.
+	ErrStoreUnreachable = Unavailable("store-unreachable", "the system cannot reach its database just now; please retry shortly", "系统暂时无法连接数据库，请稍后重试")
 )
 
 // Internal wraps an unexpected error; it is logged in full and answered without detail.

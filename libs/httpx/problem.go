@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"dundian.local/libs/errs"
+	"dundian.local/libs/store"
 )
 
 // ContentTypeProblem is the media type of every error response.
@@ -195,6 +196,9 @@ func problemFor(err error, lang Lang) ProblemJSON {
 		return p
 	}
 
+	if store.IsUnavailable(err) {
+		return problemFor(errs.ErrStoreUnreachable, lang)
+	}
 	return ProblemJSON{
 		Type:   ProblemTypePrefix + internalSlug,
 		Title:  categoryTitle(errs.CategoryInternal, lang),

@@ -2,6 +2,7 @@ package httpx_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +17,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.opentelemetry.io/otel/trace"
 
 	"dundian.local/libs/errs"
@@ -276,4 +280,21 @@ func TestProblem_WritesOutsideTheErrorHandler(t *testing.T) {
 	require.Equal(t, 403, r.status)
 	require.Equal(t, "forbidden", r.problem.Code)
 	require.Equal(t, "your role may not do this", r.problem.Detail)
+}
+
+func TestErrorHandler_AnUnreachableDatabaseIs503(t *testing.T) {
+	t.Parallel()
+	// A real driver error: nothing listens on the port, so server selection gives up.
+	ctx := context.Background()
+	client, err := mongo.Connect(options.Client().ApplyURI("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200&connectTimeoutMS=200"))
+	require.NoError(t, err)
+	defer func() { _ = client.Disconnect(ctx) }()
+	app, _ := errorApp(t, func() error {
+		return fmt.Errorf("list stays: %w", client.Database("town_130624100").Collection("fieldwork_stays").FindOne(ctx, bson.D{}).Err())
+	})
+	r := get(t, app, "/fail", "")
+	require.Equal(t, 503, r.status, r.raw)
+	require.Equal(t, "store-unreachable", r.problem.Code)
+	require.Contains(t, r.problem.Detail, "稍后重试")
+	require.NotContains(t, r.raw, "127.0.0.1")
 }

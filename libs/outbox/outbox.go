@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -159,9 +160,38 @@ func (o *Outbox) mark(ctx context.Context, r ref, eventID string) error {
 		},
 		options.UpdateOne().SetUpsert(true))
 	if err != nil {
-		return fmt.Errorf("outbox mark %s: %w", r.key(), err)
+		return unavailable(fmt.Errorf("outbox mark %s: %w", r.key(), err))
 	}
 	return nil
+}
+
+// ErrInterrupted answers a write whose change was sent but never acknowledged (the connection
+// broke or timed out): the server may have applied it, so the client must not hear that
+// nothing was saved.
+var ErrInterrupted = errs.Unavailable("store-interrupted",
+	"the system was interrupted while saving; the change may have been saved: check before entering it again",
+	"保存时系统中断，本次修改可能已经保存；请先查看，再决定是否重新填写")
+
+// unavailable makes an unreachable store errs.ErrUnavailable (503, retry), for failures
+// before the change was sent: nothing was saved.
+func unavailable(err error) error {
+	if store.IsUnavailable(err) {
+		return fmt.Errorf("%w: %w", errs.ErrUnavailable, err)
+	}
+	return err
+}
+
+// unacknowledged classifies a failed change: never sent when no server could be selected,
+// else possibly applied.
+func unacknowledged(err error) error {
+	switch {
+	case !store.IsUnavailable(err):
+		return err
+	case strings.Contains(err.Error(), "server selection error"):
+		return fmt.Errorf("%w: %w", errs.ErrUnavailable, err)
+	default:
+		return fmt.Errorf("%w: %w", ErrInterrupted, err)
+	}
 }
 
 // unmark takes back the id of a write that changed nothing.
@@ -187,7 +217,7 @@ func (o *Outbox) Insert(ctx context.Context, coll *mongo.Collection, id string, 
 		if store.IsDuplicate(err) {
 			o.unmark(ctx, r, ev.ID)
 		}
-		return err
+		return unacknowledged(err)
 	}
 	o.notify(r)
 	return nil
@@ -222,7 +252,7 @@ func (o *Outbox) Update(ctx context.Context, coll *mongo.Collection, id string, 
 			o.unmark(ctx, r, ev.ID)
 		}
 		if err != nil {
-			return 0, err
+			return 0, unacknowledged(err)
 		}
 		return 0, errs.ErrConflict
 	}

@@ -87,8 +87,10 @@ func (p *Process) Ready(name string, check func(context.Context) error) { p.chec
 // connection's next request.
 func closeAfterRefusedBody(c *fiber.Ctx) error {
 	err := c.Next()
-	if c.Response().StatusCode() >= fiber.StatusBadRequest && c.Request().Header.ContentLength() != 0 &&
-		c.Context().RequestBodyStream() != nil {
+	// A returned error is answered by the error handler only after this returns, so the
+	// status is not set yet: an error counts as a refusal.
+	refused := err != nil || c.Response().StatusCode() >= fiber.StatusBadRequest
+	if refused && c.Request().Header.ContentLength() != 0 && c.Context().RequestBodyStream() != nil {
 		c.Context().SetConnectionClose()
 	}
 	return err

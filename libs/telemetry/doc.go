@@ -57,6 +57,23 @@
 //	dundian.consumer.applied           counter         dundian_consumer_applied_total
 //	dundian.consumer.dlq               counter         dundian_consumer_dlq_total
 //	dundian.consumer.retries           counter         dundian_consumer_retries_total
+//	dundian.consumer.event_age         histogram, s    dundian_consumer_event_age_seconds_bucket
+//	    now − the event's occurredAt when a group applies it, per group
+//
+// Measured in the background (a scrape never queries a store), label dundian_town. By the
+// gateway every GATEWAY_STORAGE_METRICS_INTERVAL:
+//
+//	dundian.storage.database_size  gauge, By  dundian_storage_database_size_bytes
+//	dundian.storage.objects        gauge      dundian_storage_objects
+//	dundian.storage.objects_size   gauge, By  dundian_storage_objects_size_bytes
+//
+// By reporting every REPORTING_METRICS_INTERVAL:
+//
+//	dundian.business.stays, dundian.business.work_logs (this Beijing month),
+//	dundian.business.monthly_reports (last month's, label timeliness on_time | late),
+//	dundian.business.open_petition_cases
+//	                               gauges     dundian_business_stays, _work_logs,
+//	                                          _monthly_reports, _open_petition_cases
 //
 // Span and metric attributes of our own are named dundian.<thing> too; so far
 // dundian.town ([TownAttribute]).
