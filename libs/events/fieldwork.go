@@ -17,6 +17,7 @@ const (
 	AttendanceDisputed  = "fieldwork.attendance_sheet.disputed"
 	AttachmentUploaded  = "fieldwork.attachment.uploaded"
 	AttachmentLinked    = "fieldwork.attachment.linked"
+	AttachmentDiscarded = "fieldwork.attachment.discarded" // never attached to a record; its file is gone
 )
 
 // Research reports (T4).

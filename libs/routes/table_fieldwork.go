@@ -58,4 +58,5 @@ var fieldworkRoutes = []Route{
 	{ID: "uploadAttachment", Method: "PUT", Path: "/api/v1/towns/{town}/attachments/{attachment}", Owner: Fieldwork, Roles: fieldworkRecorders},
 	{ID: "getAttachment", Method: "GET", Path: "/api/v1/towns/{town}/attachments/{attachment}", Owner: Fieldwork, Roles: readers},
 	{ID: "attachmentURL", Method: "GET", Path: "/api/v1/towns/{town}/attachments/{attachment}/url", Owner: Fieldwork, Roles: readers},
+	{ID: "attachmentThumbnail", Method: "GET", Path: "/api/v1/towns/{town}/attachments/{attachment}/thumbnail", Owner: Fieldwork, Roles: readers},
 }

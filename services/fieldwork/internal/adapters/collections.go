@@ -20,6 +20,9 @@ const (
 	stationsCollection    = "service_stations"
 	activitiesCollection  = "activities"
 	tasksCollection       = "tasks" // rectification measures (libs/tasks)
+	linksCollection       = "links" // personnel's assignments, as fieldwork checks stays against them
+
+	pendingUploadsCollection = "pending_uploads" // county-wide: uploads not yet attached to a record
 )
 
 // Collections and indexes fieldwork keeps in every town's database. The embedded store uses
@@ -36,6 +39,7 @@ var (
 		stationsCollection,
 		activitiesCollection,
 		tasksCollection,
+		linksCollection,
 		platformcopy.SettingsCollection,
 	}
 	Indexes = []store.Index{

@@ -70,6 +70,27 @@ type CadreMonths interface {
 	Put(ctx context.Context, m stay.CadreMonth) error
 }
 
+// Links is fieldwork's copy of personnel's assignments (O1).
+type Links interface {
+	LinkedCommunity(ctx context.Context, cadre string, year int) (community string, known bool, err error)
+}
+
+// PendingUpload is an upload not yet attached to a record, as the county-wide list holds it.
+type PendingUpload struct {
+	Town    tenancy.TownCode
+	ID      string
+	Started time.Time
+}
+
+// Uploads is the county-wide list of uploads not yet attached to a record. An upload is
+// listed before its file is stored, so a file left by a failed or abandoned upload is found
+// without looking through every town.
+type Uploads interface {
+	Begin(ctx context.Context, u PendingUpload) error
+	Done(ctx context.Context, town tenancy.TownCode, id string) error
+	StartedBefore(ctx context.Context, before time.Time, limit int) ([]PendingUpload, error)
+}
+
 // Evidence is a town's setting for collecting location with stays.
 type Evidence string
 
@@ -94,6 +115,7 @@ type Platform interface {
 // Objects is the object store of attachments.
 type Objects interface {
 	Put(ctx context.Context, key objects.Key, r io.Reader, size int64, contentType string, limit int64, meta map[string]string) (objects.Info, error)
+	Get(ctx context.Context, key objects.Key) (io.ReadCloser, objects.Info, error)
 	Delete(ctx context.Context, key objects.Key) error
 	PresignGet(ctx context.Context, key objects.Key, ttl time.Duration, downloadName string) (*url.URL, error)
 }
@@ -111,6 +133,8 @@ type Deps struct {
 	Measures    Repository[tasks.Task]
 	Lists       Lists
 	CadreMonths CadreMonths
+	Links       Links
+	Uploads     Uploads
 	Platform    Platform
 	Objects     Objects
 	Now         func() time.Time
@@ -131,6 +155,7 @@ type Commands struct {
 	GenerateSheet    GenerateSheetHandler
 	DecideSheet      DecideSheetHandler
 	UploadAttachment UploadAttachmentHandler
+	SweepUploads     SweepUploadsHandler
 	WriteReport      WriteReportHandler
 	EditReport       EditReportHandler
 	SubmitReport     SubmitReportHandler
@@ -151,6 +176,7 @@ type Queries struct {
 	Sheet           SheetHandler
 	Attachment      AttachmentHandler
 	AttachmentURL   AttachmentURLHandler
+	Thumbnail       ThumbnailHandler
 	Reports         ReportsHandler
 	Report          ReportHandler
 	Stations        StationsHandler
@@ -171,8 +197,8 @@ func New(d Deps) Application {
 			StartStay: StartStayHandler{x}, EndStay: EndStayHandler{x}, PayMeal: PayMealHandler{x},
 			WriteEntry: WriteEntryHandler{x}, EditEntry: EditEntryHandler{x},
 			GenerateSheet: GenerateSheetHandler{x}, DecideSheet: DecideSheetHandler{x},
-			UploadAttachment: UploadAttachmentHandler{x},
-			WriteReport:      WriteReportHandler{x}, EditReport: EditReportHandler{x},
+			UploadAttachment: UploadAttachmentHandler{x}, SweepUploads: SweepUploadsHandler{x},
+			WriteReport: WriteReportHandler{x}, EditReport: EditReportHandler{x},
 			SubmitReport: SubmitReportHandler{x}, ReviewReport: ReviewReportHandler{x},
 			RecordStation:  RecordStationHandler{x},
 			RecordActivity: RecordActivityHandler{x}, AddMeasure: AddMeasureHandler{x}, MoveMeasure: MoveMeasureHandler{x},
@@ -181,7 +207,7 @@ func New(d Deps) Application {
 			Stays: StaysHandler{x}, Stay: StayHandler{x}, StationingMonth: StationingMonthHandler{x},
 			Entries: EntriesHandler{x}, Entry: EntryHandler{x},
 			Sheets: SheetsHandler{x}, Sheet: SheetHandler{x},
-			Attachment: AttachmentHandler{x}, AttachmentURL: AttachmentURLHandler{x},
+			Attachment: AttachmentHandler{x}, AttachmentURL: AttachmentURLHandler{x}, Thumbnail: ThumbnailHandler{x},
 			Reports: ReportsHandler{x}, Report: ReportHandler{x},
 			Stations: StationsHandler{x}, Station: StationHandler{x},
 			Activities: ActivitiesHandler{x}, Activity: ActivityHandler{x}, Measures: MeasuresHandler{x},

@@ -106,6 +106,9 @@ func (d *Deps) checkAttachments(ctx context.Context, cadre, kind, record string,
 		if err != nil {
 			return err
 		}
+		if a.Discarded != nil {
+			return attachment.ErrNotFound
+		}
 		if a.Cadre != cadre {
 			return attachment.ErrNotOwner
 		}
@@ -129,6 +132,12 @@ func (d *Deps) link(ctx context.Context, actor, kind, record string, ids []strin
 		if err != nil && !errors.Is(err, errAlreadyLinked) {
 			return err
 		}
+		town, err := tenancy.TownFrom(ctx)
+		if err != nil {
+			return err
+		}
+		// Best effort: an upload left on the list is settled by the sweep, which sees the record.
+		_ = d.Uploads.Done(ctx, town, id)
 	}
 	return nil
 }

@@ -48,6 +48,13 @@ func (h StartStayHandler) Handle(ctx context.Context, cmd StartStay) (stay.Stay,
 	if err != nil {
 		return stay.Stay{}, err
 	}
+	linked, known, err := h.d.Links.LinkedCommunity(ctx, cadre, calendar.BeijingDay(s.Start).Year)
+	if err != nil {
+		return stay.Stay{}, err
+	}
+	if err := stay.Linked(community, linked, known); err != nil {
+		return stay.Stay{}, err
+	}
 	settings, err := h.d.settings(ctx)
 	if err != nil {
 		return stay.Stay{}, err
@@ -362,5 +369,11 @@ func (h StationingMonthHandler) Handle(ctx context.Context, q StationingMonth) (
 	if q.Cadre == "" {
 		return stay.CadreMonth{}, ErrCadreRequired
 	}
-	return h.d.month(ctx, q.Cadre, q.Month, h.d.Now())
+	m, err := h.d.month(ctx, q.Cadre, q.Month, h.d.Now())
+	if err != nil {
+		return stay.CadreMonth{}, err
+	}
+	// The cadre's page starts a stay at the linked community without asking.
+	m.Linked, _, err = h.d.Links.LinkedCommunity(ctx, q.Cadre, q.Month.Year)
+	return m, err
 }

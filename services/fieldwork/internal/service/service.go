@@ -3,6 +3,8 @@ package service
 
 import (
 	"context"
+	"maps"
+	"time"
 
 	"dundian.local/libs/bus"
 	"dundian.local/libs/events"
@@ -19,7 +21,7 @@ import (
 const Name = "fieldwork"
 
 // New builds fieldwork on a process: routes, the outbox relay, the consumer of the platform's
-// calendar and settings, and the preparation of every new town's collections.
+// calendar and settings and of personnel's assignments, and the preparation of every new town's collections.
 func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	st := p.Store.Service(Name)
 	ob, err := outbox.New(outbox.Config{Client: p.Store, Prefix: Name, Publisher: p.Publisher, Topic: events.Topic(events.Fieldwork), Log: p.Log})
@@ -28,6 +30,7 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	}
 	repos := adapters.NewRepos(st, ob)
 	platform := platformcopy.New(st)
+	links := adapters.NewLinks(st)
 	a := app.New(app.Deps{
 		Stays:       repos.Stays,
 		Sheets:      repos.AttendanceSheets,
@@ -40,24 +43,50 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 		Measures:    repos.RectificationMeasures,
 		Lists:       repos,
 		CadreMonths: repos.CadreMonths,
+		Links:       links,
+		Uploads:     adapters.NewUploads(st),
 		Platform:    platform,
 		Objects:     p.Objects,
 	})
 	// Attachments stream to the object store instead of being read whole (see ARCHITECTURE's
-	// Fiber traps); every other route keeps the process's body limit.
-	p.App.Server().StreamRequestBody = true
-	p.App.Use(porthttp.LimitBodies(p.Config.BodyLimit))
+	// Fiber traps).
+	if err := p.StreamUploads("uploadAttachment"); err != nil {
+		return app.Application{}, err
+	}
 	if err := p.Mount(routes.Fieldwork, porthttp.Routes(a)); err != nil {
 		return app.Application{}, err
 	}
-	if err := p.Consume(Name, []string{events.Topic(events.Platform)}, bus.Dispatch(platform.Handlers())); err != nil {
+	handlers := platform.Handlers()
+	maps.Copy(handlers, links.Handlers())
+	if err := p.Consume(Name, []string{events.Topic(events.Platform), events.Topic(events.Personnel)}, bus.Dispatch(handlers)); err != nil {
 		return app.Application{}, err
 	}
 	if err := p.PrepareTowns(Name, adapters.Collections, adapters.Indexes); err != nil {
 		return app.Application{}, err
 	}
 	p.Go("outbox", ob.Run)
+	p.Go("uploads", func(ctx context.Context) error { return sweepUploads(ctx, p, a) })
 	return a, nil
+}
+
+// sweepUploads settles abandoned uploads once an hour; a failed round is retried at the next.
+func sweepUploads(ctx context.Context, p *process.Process, a app.Application) error {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			n, err := a.Commands.SweepUploads.Handle(ctx, time.Now())
+			if err != nil && ctx.Err() == nil {
+				p.Log.Warn("sweeping abandoned uploads failed; retrying in an hour", "err", err)
+			}
+			if n > 0 {
+				p.Log.Info("settled abandoned uploads", "count", n)
+			}
+		}
+	}
 }
 
 // Start is New for main, which needs only the error.

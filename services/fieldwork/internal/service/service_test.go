@@ -427,7 +427,7 @@ func TestAttachments_UploadLimitsAndRetry(t *testing.T) {
 	bid := uuid.NewString()
 	r = upload(t, s, c1, bid, "bomb.png", bytes.NewReader(bomb), int64(len(bomb)))
 	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
-	require.Equal(t, "attachment-image-dimensions", problemCode(t, r))
+	require.Equal(t, "image-dimensions", problemCode(t, r))
 	require.False(t, objectExists(t, town, bid), "nothing is stored of a refused upload")
 
 	// A JPEG over its 15 MB limit, of unknown length (streamed), is refused while it streams.
@@ -806,4 +806,48 @@ func TestPlatformEvents_TownSettingsAndProgrammeCalendarApply(t *testing.T) {
 		r.JSON(t, &m)
 		return m.Minimum == 3
 	})
+}
+
+func TestStays_FollowTheCadresLinkFromPersonnel(t *testing.T) {
+	t.Parallel()
+	s := fieldwork(t)
+	town := testkit.NewTown(t)
+	linked, other := string(town)+"201", string(town)+"202"
+	c1 := cadre(town, "c1")
+	year := calendar.BeijingDay(time.Now()).Year
+	link := func(community string, rev int64) {
+		typ := events.AssignmentLinked
+		if community == "" {
+			typ = events.AssignmentEnded
+		}
+		ev := events.MustNew(typ, town, "office", fmt.Sprintf("c1|%d", year), events.AssignmentData{
+			ID: fmt.Sprintf("c1|%d", year), Town: string(town), Cadre: "c1", Year: year, Community: community})
+		ev.Rev = rev
+		pub := bus.NewPublisher(testkit.Brokers(t))
+		defer pub.Close()
+		require.NoError(t, pub.Publish(context.Background(), events.Topic(events.Personnel), ev))
+	}
+
+	link(linked, 1)
+	testkit.Eventually(t, 60*time.Second, func() bool {
+		var m struct {
+			Linked string `json:"linked"`
+		}
+		s.Do(t, c1, http.MethodGet, base(town)+"/stays/months/"+day(0).YearMonth().String(), nil).JSON(t, &m)
+		return m.Linked == linked
+	})
+	r := s.Do(t, c1, http.MethodPost, base(town)+"/stays", map[string]any{"community": other, "start": at(day(2), 8)})
+	require.Equal(t, http.StatusConflict, r.Status, string(r.Body))
+	require.Equal(t, "stay-community-not-linked", problemCode(t, r))
+	recordStay(t, s, c1, linked, at(day(2), 8), at(day(2), 14))
+
+	// An older event arriving late changes nothing; the end of the link stops new stays.
+	link(other, 1)
+	link("", 2)
+	testkit.Eventually(t, 60*time.Second, func() bool {
+		r := s.Do(t, c1, http.MethodPost, base(town)+"/stays", map[string]any{"community": linked, "start": at(day(1), 8)})
+		return r.Status == http.StatusConflict && problemCode(t, r) == "stay-link-ended"
+	})
+	r = s.Do(t, c1, http.MethodPost, base(town)+"/stays", map[string]any{"community": other, "start": at(day(1), 8)})
+	require.Equal(t, "stay-link-ended", problemCode(t, r), "the late event for %s did not apply", other)
 }

@@ -14,7 +14,11 @@ type CadreMonth struct {
 	Count        int             `json:"count" bson:"count"`
 	Minimum      int             `json:"minimum" bson:"minimum"`
 	MeetsMinimum bool            `json:"meetsMinimum" bson:"meetsMinimum"`
+	MinHours     float64         `json:"minHours" bson:"minHours"` // hours a day needs to count (O3)
 	FirstStay    FirstStay       `json:"firstStay" bson:"firstStay"`
+	// Linked is the community the cadre links in the month's programme year (O1), when
+	// personnel has said so; answers only, never stored with the month.
+	Linked string `json:"linked,omitempty" bson:"-"`
 }
 
 // FirstStay says whether the cadre completed a first stationing day by the deadline (O4).
@@ -33,7 +37,8 @@ func Summarise(cadre string, stays []Stay, m calendar.Month, prog calendar.Progr
 		ivs = append(ivs, s.Interval(now))
 	}
 	all := prog.StationingDays(ivs)
-	out := CadreMonth{Cadre: cadre, Month: m, Days: []calendar.Date{}, Minimum: prog.MinStationingDaysPerMonth}
+	out := CadreMonth{Cadre: cadre, Month: m, Days: []calendar.Date{}, Minimum: prog.MinStationingDaysPerMonth,
+		MinHours: prog.StationingDayMinHours}
 	for _, d := range all {
 		if m.Contains(d) {
 			out.Days = append(out.Days, d)

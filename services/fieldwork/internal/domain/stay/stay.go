@@ -73,7 +73,27 @@ var (
 		"the location is not a valid position", "位置信息无效")
 	ErrLocationRequired = errs.Invalid("location-required",
 		"this town asks for the location with every stay", "本乡镇要求记录蹲点时附带位置信息")
+	ErrNotLinked = errs.Conflict("stay-community-not-linked",
+		"rule O1: a cadre stations at the community linked to them for the programme year; this is not it",
+		"按规定（O1），干部应在本年度联系的村（社区）蹲点，所选联系点不是该干部的联系点")
+	ErrLinkEnded = errs.Conflict("stay-link-ended",
+		"rule O1: the cadre's link to a community for this programme year has ended; the town office links a new one first",
+		"按规定（O1），该干部本年度的联系点已解除，请乡镇办公室先为其指定新的联系点")
 )
+
+// Linked checks a new stay against the cadre's link for the programme year (O1). A link the
+// service has not heard of yet (personnel's event still on its way) does not block a stay.
+func Linked(community tenancy.CommunityCode, linked string, known bool) error {
+	switch {
+	case !known:
+		return nil
+	case linked == "":
+		return ErrLinkEnded
+	case linked != string(community):
+		return ErrNotLinked
+	}
+	return nil
+}
 
 // Start opens a stay of cadre at community from start; now is the server's time.
 func Start(id string, town tenancy.TownCode, cadre string, community tenancy.CommunityCode, start, now time.Time, by string) (Stay, error) {

@@ -11,6 +11,7 @@ import (
 	"dundian.local/libs/calendar"
 	"dundian.local/libs/errs"
 	"dundian.local/libs/httpx"
+	"dundian.local/libs/objects"
 	"dundian.local/libs/tasks"
 	"dundian.local/services/fieldwork/internal/app"
 	"dundian.local/services/fieldwork/internal/domain/activity"
@@ -68,9 +69,10 @@ func Routes(a app.Application) map[string]fiber.Handler {
 		"addMeasure":     h.AddMeasure,
 		"moveMeasure":    h.MoveMeasure,
 
-		"uploadAttachment": h.UploadAttachment,
-		"getAttachment":    h.GetAttachment,
-		"attachmentURL":    h.AttachmentURL,
+		"uploadAttachment":    h.UploadAttachment,
+		"getAttachment":       h.GetAttachment,
+		"attachmentURL":       h.AttachmentURL,
+		"attachmentThumbnail": h.AttachmentThumbnail,
 	}
 }
 
@@ -374,6 +376,19 @@ func (h Handlers) AttachmentURL(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store") // the link is a short-lived credential
 	return c.JSON(out)
+}
+
+// AttachmentThumbnail streams the small copy of a photo; the console shows it inline, so it
+// comes from the console's own origin rather than from the object store.
+func (h Handlers) AttachmentThumbnail(c *fiber.Ctx) error {
+	r, info, err := h.app.Queries.Thumbnail.Handle(c.UserContext(), c.Params("attachment"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, objects.TypeJPEG)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	return c.SendStream(r, int(info.Size))
 }
 
 type reportRequest struct {

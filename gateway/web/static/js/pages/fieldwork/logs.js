@@ -4,7 +4,7 @@
 
 import { h, mount } from '../../ui/dom.js';
 import { createTable } from '../../ui/table.js';
-import { get } from '../../api.js';
+import { apiUrl, get } from '../../api.js';
 import { t } from '../../i18n.js';
 import { formatDate, formatDateTime } from '../../format.js';
 import { openDialog } from '../../ui/dialog.js';
@@ -54,7 +54,42 @@ export async function render(ctx) {
         h('p', { class: 'muted' }, formatDate(r.date), ' · ', r.cadre, r.task ? ` · ${t(`fieldwork.task.${r.task}`)}` : ''),
         h('p', null, r.text),
         (r.history || []).length ? h('p', { class: 'muted' }, t('fieldwork.logs.edited', { count: r.history.length, at: formatDateTime(r.history.at(-1).replaced) })) : '',
+        (r.attachments || []).length ? h('div', { class: 'photo-strip' }, r.attachments.map((id) => photo(id))) : '',
       ),
     });
+  }
+
+  /** A photo's thumbnail (or a document's name) that opens the file itself; the camera's time
+   * and place show where the town keeps them and the reader is the office. */
+  function photo(id) {
+    const slot = h('figure', { class: 'photo' }, h('span', { class: 'muted' }, t('common.loading')));
+    get(`${base}/attachments/${id}`, null, { signal: ctx.signal })
+      .then((a) => {
+        const open = async () => {
+          const { url } = await get(`${base}/attachments/${id}/url`);
+          window.open(url, '_blank', 'noopener');
+        };
+        const ev = a.evidence;
+        mount(
+          slot,
+          h(
+            'button',
+            { type: 'button', class: 'photo-open', onclick: open, 'aria-label': t('fieldwork.logs.openFile', { name: a.name }) },
+            a.thumbnail ? h('img', { src: apiUrl(`${base}/attachments/${id}/thumbnail`), alt: a.name, loading: 'lazy' }) : a.name,
+          ),
+          ev
+            ? h(
+                'figcaption',
+                { class: 'muted' },
+                [
+                  ev.taken ? t('fieldwork.logs.taken', { at: formatDateTime(ev.taken) }) : '',
+                  ev.lat !== undefined ? t('fieldwork.logs.place', { lat: ev.lat.toFixed(5), lng: ev.lng.toFixed(5) }) : '',
+                ].filter(Boolean).join(' · '),
+              )
+            : '',
+        );
+      })
+      .catch(() => mount(slot, h('span', { class: 'muted' }, t('fieldwork.logs.photoGone'))));
+    return slot;
   }
 }

@@ -16,6 +16,13 @@ import * as outbox from './outbox.js';
 export const title = 'today.title';
 
 const TASKS = ['T1', 'T2', 'T3', 'T4', 'T5', 'T6'];
+const SEVEN_DAYS = 7 * 24 * 3600 * 1000;
+
+/** The phone's clock as a datetime-local value, the latest a stay can end. */
+function localNow() {
+  const d = new Date();
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
 
 export async function render(ctx) {
   if (ctx.role !== CADRE) return (await import('../today.js')).render(ctx);
@@ -49,16 +56,31 @@ export async function render(ctx) {
   function stayCard() {
     const slot = h('div');
     if (open) {
+      // A stay longer than the 7 days the service allows cannot end "now": the cadre says when
+      // they left.
+      const tooLong = Date.now() - Date.parse(open.start) > SEVEN_DAYS;
+      const left = h('input', { id: 'fw-end', type: 'datetime-local', required: true, max: localNow() });
+      const end = () => {
+        if (!tooLong) return post(`${base}/stays/${open.id}/end`, {});
+        if (!left.value) {
+          left.reportValidity();
+          return Promise.reject(new ApiError(400, { detail: t('fieldwork.today.endNeeded') }));
+        }
+        return post(`${base}/stays/${open.id}/end`, { end: new Date(left.value).toISOString() });
+      };
       mount(
         slot,
         h('p', { class: 'lead' }, t('fieldwork.today.inStay', { place: names.get(open.community) || open.community, since: formatDateTime(open.start) })),
-        h('button', { type: 'button', class: 'btn btn-primary', onclick: () => act(() => post(`${base}/stays/${open.id}/end`, {}), 'fieldwork.today.ended') }, t('fieldwork.today.end')),
+        tooLong ? [h('p', { class: 'banner banner-info' }, t('fieldwork.today.tooLong')), h('label', { for: 'fw-end' }, t('fieldwork.today.leftAt')), left] : '',
+        h('button', { type: 'button', class: 'btn btn-primary', onclick: () => act(end, 'fieldwork.today.ended') }, t('fieldwork.today.end')),
       );
     } else {
+      // The community the cadre links this year first, else where they stayed last.
+      const preferred = summary.linked || (stays.items || []).at(-1)?.community;
       const choose = h(
         'select',
         { id: 'fw-community', 'aria-label': t('fieldwork.today.community') },
-        (communities.items || []).map((c) => h('option', { value: c.code }, c.name)),
+        (communities.items || []).map((c) => h('option', { value: c.code, selected: c.code === preferred }, c.name)),
       );
       mount(
         slot,
@@ -104,6 +126,7 @@ export async function render(ctx) {
         ' ',
         h('span', { class: `badge ${summary.meetsMinimum ? 'badge-ok' : 'badge-warn'}` }, t(summary.meetsMinimum ? 'fieldwork.today.met' : 'fieldwork.today.notMet')),
       ),
+      h('p', { class: 'muted' }, t('fieldwork.today.dayRule', { hours: summary.minHours || 4 })),
       fs.overdue && !fs.day ? h('p', { class: 'badge badge-overdue' }, t('fieldwork.today.firstStayOverdue', { due: formatDate(fs.due) })) : '',
       h(
         'table',
@@ -142,10 +165,11 @@ export async function render(ctx) {
           peopleReached: v.peopleReached ? Number(v.peopleReached) : 0,
           attachments,
         };
-        // The entry belongs to the stay under way, else to the contact point of the last stay.
+        // The entry belongs to the stay under way, else to the linked contact point, else to
+        // the contact point of the last stay.
         const last = (stays.items || []).at(-1);
         if (open) body.stay = open.id;
-        else body.community = last ? last.community : (communities.items || [])[0]?.code;
+        else body.community = summary.linked || (last ? last.community : (communities.items || [])[0]?.code);
         return outbox.send(`${base}/${kind}`, body);
       },
       onSuccess: (res) => toast(t(res ? 'fieldwork.today.saved' : 'fieldwork.today.queued')),
