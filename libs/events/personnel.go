@@ -24,6 +24,8 @@ type CadreData struct {
 	Post       string `json:"post"`
 	Leadership bool   `json:"leadership"`
 	Status     string `json:"status"`
+	// Portrait says the cadre has a photo on the disclosure board.
+	Portrait bool `json:"portrait,omitempty"`
 }
 
 // AssignmentData is the data of personnel.assignment.*: which community a cadre links in a

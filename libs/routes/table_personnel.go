@@ -12,6 +12,9 @@ var contactListKeepers = []auth.Role{auth.CountyAdmin, auth.TownAdmin, auth.Cadr
 // fileReaders read a personal file: the county, the town office and the cadre themself (checked by the service).
 var fileReaders = []auth.Role{auth.CountyAdmin, auth.CountyInspector, auth.TownAdmin, auth.Cadre}
 
+// portraitKeepers change a cadre's portrait: the town office, or the cadre themself (checked by the service).
+var portraitKeepers = []auth.Role{auth.CountyAdmin, auth.TownAdmin, auth.Cadre}
+
 // personnelRoutes are the personnel service's routes: communities, cadres, assignments, one-links-five lists, the public board.
 var personnelRoutes = []Route{
 	{ID: "publicCommunity", Method: "GET", Path: "/api/v1/public/towns/{town}/communities/{community}", Owner: Personnel, Public: true},
@@ -50,4 +53,9 @@ var personnelRoutes = []Route{
 	{ID: "getPersonalFile", Method: "GET", Path: "/api/v1/towns/{town}/cadres/{cadre}/file", Owner: Personnel, Roles: fileReaders},
 	{ID: "exportPersonalFile", Method: "GET", Path: "/api/v1/towns/{town}/cadres/{cadre}/file/export", Owner: Personnel, Roles: fileReaders},
 	{ID: "transferCadre", Method: "POST", Path: "/api/v1/towns/{town}/cadres/{cadre}/transfer", Owner: Personnel, Roles: []auth.Role{auth.CountyAdmin}},
+
+	// portraits on the disclosure board
+	{ID: "uploadPortrait", Method: "PUT", Path: "/api/v1/towns/{town}/cadres/{cadre}/portrait", Owner: Personnel, Roles: portraitKeepers},
+	{ID: "removePortrait", Method: "DELETE", Path: "/api/v1/towns/{town}/cadres/{cadre}/portrait", Owner: Personnel, Roles: portraitKeepers},
+	{ID: "publicPortrait", Method: "GET", Path: "/api/v1/public/towns/{town}/communities/{community}/cadres/{cadre}/portrait", Owner: Personnel, Public: true},
 }

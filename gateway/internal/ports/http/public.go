@@ -38,15 +38,18 @@ type publicCommunity struct {
 		DemonstrationPoint bool   `json:"demonstrationPoint"`
 	} `json:"community"`
 	Cadres []struct {
-		Name  string `json:"name"`
-		Unit  string `json:"unit"`
-		Post  string `json:"post"`
-		Phone string `json:"phone"`
+		ID       string `json:"id"`
+		Name     string `json:"name"`
+		Unit     string `json:"unit"`
+		Post     string `json:"post"`
+		Phone    string `json:"phone"`
+		Portrait bool   `json:"portrait"` // served by personnel's public portrait route
 	} `json:"cadres"`
 }
 
 type communityPage struct {
 	Title    string
+	Town     string
 	TownName string
 	publicCommunity
 }
@@ -111,7 +114,7 @@ func (s *Server) communityPage(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	return renderPage(c, fiber.StatusOK, "community", communityPage{
-		Title: pc.Community.Name + " · 连心卡", TownName: st.Name, publicCommunity: pc,
+		Title: pc.Community.Name + " · 连心卡", Town: string(town), TownName: st.Name, publicCommunity: pc,
 	})
 }
 

@@ -75,6 +75,12 @@ export const ROUTES = [
     nav: { group: 'town', label: 'personnel.nav.cadres', tabLabel: 'personnel.nav.tab.cadres', icon: 'me' },
   },
   {
+    path: '/county-contact-lists',
+    page: () => import('./pages/personnel/county.js'),
+    roles: COUNTY,
+    nav: { group: 'county', label: 'personnel.nav.county', icon: 'contacts' },
+  },
+  {
     path: '/contacts',
     page: () => import('./pages/personnel/contacts.js'),
     roles: [COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN, TOWN_LEADER, CADRE],
@@ -101,6 +107,12 @@ export const ROUTES = [
     roles: [COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN, TOWN_LEADER, CADRE],
     town: true,
     nav: { group: 'oversight', label: 'assessment.nav.yearend', tabLabel: 'assessment.nav.tab.yearend', icon: 'report' },
+  },
+  {
+    path: '/assessment/comparison',
+    page: () => import('./pages/assessment/comparison.js'),
+    roles: COUNTY,
+    nav: { group: 'oversight', label: 'assessment.nav.comparison', icon: 'overview' },
   },
   {
     path: '/demonstration-points',
@@ -151,6 +163,19 @@ export const ROUTES = [
     nav: { group: 'county', label: 'reporting.nav.comparison', icon: 'overview' },
   },
   {
+    path: '/reporting-maintenance',
+    page: () => import('./pages/reporting/maintenance.js'),
+    roles: [COUNTY_ADMIN],
+    nav: { group: 'county', label: 'reporting.nav.maintenance', icon: 'audit' },
+  },
+  {
+    path: '/town-month',
+    page: () => import('./pages/reporting/town-month.js'),
+    roles: [COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN, TOWN_LEADER],
+    town: true,
+    nav: { group: 'town', label: 'reporting.nav.townMonth', icon: 'overview' },
+  },
+  {
     path: '/reports',
     page: () => import('./pages/reporting/reports.js'),
     roles: [COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN, TOWN_LEADER, CADRE],
@@ -198,6 +223,12 @@ export const ROUTES = [
     roles: [COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN, TOWN_LEADER],
     town: true,
     nav: { group: 'oversight', label: 'petitions.nav.cases', icon: 'audit' },
+  },
+  {
+    path: '/petitions-overview',
+    page: () => import('./pages/petitions/overview.js'), // county roles start county-wide, then pick a town
+    roles: [COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN, TOWN_LEADER],
+    nav: { group: 'oversight', label: 'petitions.overview.nav', icon: 'overview' },
   },
   {
     path: '/audit',

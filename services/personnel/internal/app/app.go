@@ -55,6 +55,7 @@ type Repositories struct {
 	Calendars   Calendars
 	Files       Files
 	Towns       Towns
+	Objects     Objects
 }
 
 // Application is personnel's use cases.
@@ -77,6 +78,8 @@ type Commands struct {
 	RevealContact     RevealContactHandler
 	ForwardLists      ForwardListsHandler
 	TransferCadre     TransferCadreHandler
+	UploadPortrait    UploadPortraitHandler
+	RemovePortrait    RemovePortraitHandler
 	// Consumers' use cases.
 	FileEvent             FileEventHandler
 	SetDemonstrationPoint SetDemonstrationPointHandler
@@ -98,6 +101,7 @@ type Queries struct {
 	Card            CardHandler
 	TownCards       TownCardsHandler
 	File            FileHandler
+	PublicPortrait  PublicPortraitHandler
 }
 
 // New wires the use cases over the repositories; now is the clock.
@@ -119,6 +123,8 @@ func New(r Repositories, now func() time.Time) Application {
 			RevealContact:         RevealContactHandler{cl},
 			ForwardLists:          ForwardListsHandler{cl},
 			TransferCadre:         TransferCadreHandler{r.Cadres, r.Files, now},
+			UploadPortrait:        UploadPortraitHandler{r.Cadres, r.Objects, now},
+			RemovePortrait:        RemovePortraitHandler{r.Cadres, r.Objects},
 			FileEvent:             FileEventHandler{r.Files},
 			SetDemonstrationPoint: SetDemonstrationPointHandler{r.Communities},
 			RegisterTown:          RegisterTownHandler{r.Towns},
@@ -133,11 +139,12 @@ func New(r Repositories, now func() time.Time) Application {
 			Assignments:     AssignmentsHandler{r.Assignments},
 			List:            ListHandler{cl},
 			TownLists:       TownListsHandler{cl},
-			CountyLists:     CountyListsHandler{cl},
+			CountyLists:     CountyListsHandler{cl, r.Towns},
 			ExportLists:     ExportListsHandler{cl},
 			Card:            CardHandler{cards},
 			TownCards:       TownCardsHandler{cards},
 			File:            FileHandler{r.Files, r.Cadres},
+			PublicPortrait:  PublicPortraitHandler{r.Communities, r.Assignments, r.Cadres, r.Objects, now},
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"dundian.local/libs/auth"
@@ -319,6 +320,25 @@ func (h contactLists) completeness(ctx context.Context, year int) (Completeness,
 	if err != nil {
 		return Completeness{}, err
 	}
+	out, err := h.tally(ctx, year)
+	if err != nil {
+		return Completeness{}, err
+	}
+	out.Deadline = due
+	forwards, err := h.forwards.Year(ctx, year)
+	if err != nil {
+		return Completeness{}, err
+	}
+	for _, f := range forwards {
+		if f.Town == town {
+			out.Forwarded = &f
+		}
+	}
+	return out, nil
+}
+
+// tally counts the lists of the town's active cadres of a year, one row per cadre.
+func (h contactLists) tally(ctx context.Context, year int) (Completeness, error) {
 	cadres, err := h.cadres.List(ctx, "", 0)
 	if err != nil {
 		return Completeness{}, err
@@ -331,7 +351,7 @@ func (h contactLists) completeness(ctx context.Context, year int) (Completeness,
 	for _, l := range lists {
 		byCadre[l.Cadre] = l
 	}
-	out := Completeness{Year: year, Deadline: due, Items: []Row{}}
+	out := Completeness{Year: year, Items: []Row{}}
 	for _, c := range cadres {
 		if c.Status != cadre.Active {
 			continue
@@ -352,15 +372,6 @@ func (h contactLists) completeness(ctx context.Context, year int) (Completeness,
 			out.Late++
 		}
 		out.Items = append(out.Items, row)
-	}
-	forwards, err := h.forwards.Year(ctx, year)
-	if err != nil {
-		return Completeness{}, err
-	}
-	for _, f := range forwards {
-		if f.Town == town {
-			out.Forwarded = &f
-		}
 	}
 	return out, nil
 }
@@ -389,21 +400,71 @@ func (h ForwardListsHandler) Handle(ctx context.Context, year int) (Forward, err
 	return f, h.forwards.Save(ctx, f)
 }
 
-// CountyListsHandler shows the county every town that forwarded its lists of a year.
-type CountyListsHandler struct{ contactLists }
+// CountyLists is the county's forwarding view of a programme year: the forwardings, and
+// every known town's one-links-five status.
+type CountyLists struct {
+	Year  int         `json:"year"`
+	Items []Forward   `json:"items"`
+	Towns []TownLists `json:"towns"`
+}
 
-func (h CountyListsHandler) Handle(ctx context.Context, year int) ([]Forward, error) {
+// TownLists is one town's one-links-five status: its active cadres, their lists handed in
+// (submitted or accepted), accepted and late, and when the town forwarded them.
+type TownLists struct {
+	Town        tenancy.TownCode `json:"town"`
+	Cadres      int              `json:"cadres"`
+	Submitted   int              `json:"submitted"`
+	Accepted    int              `json:"accepted"`
+	Late        int              `json:"late"`
+	ForwardedAt *time.Time       `json:"forwardedAt,omitempty"`
+}
+
+// CountyListsHandler shows the county every town's lists of a year (county roles).
+type CountyListsHandler struct {
+	contactLists
+	towns Towns
+}
+
+func (h CountyListsHandler) Handle(ctx context.Context, year int) (CountyLists, error) {
 	p, err := principal(ctx)
 	if err != nil {
-		return nil, err
+		return CountyLists{}, err
 	}
 	if !p.Role.CountyWide() {
-		return nil, errs.ErrForbidden
+		return CountyLists{}, errs.ErrForbidden
 	}
 	if !assignment.ValidYear(year) {
-		return nil, assignment.ErrYearInvalid
+		return CountyLists{}, assignment.ErrYearInvalid
 	}
-	return h.forwards.Year(ctx, year)
+	forwards, err := h.forwards.Year(ctx, year)
+	if err != nil {
+		return CountyLists{}, err
+	}
+	known, err := h.towns.All(ctx)
+	if err != nil {
+		return CountyLists{}, err
+	}
+	at := map[tenancy.TownCode]time.Time{}
+	for _, f := range forwards {
+		at[f.Town] = f.At
+		if !slices.Contains(known, f.Town) {
+			known = append(known, f.Town)
+		}
+	}
+	slices.Sort(known)
+	out := CountyLists{Year: year, Items: forwards, Towns: make([]TownLists, 0, len(known))}
+	for _, town := range known {
+		c, err := h.tally(tenancy.WithTown(ctx, town), year)
+		if err != nil {
+			return CountyLists{}, err
+		}
+		row := TownLists{Town: town, Cadres: c.Cadres, Submitted: c.Submitted, Accepted: c.Accepted, Late: c.Late}
+		if t, ok := at[town]; ok {
+			row.ForwardedAt = &t
+		}
+		out.Towns = append(out.Towns, row)
+	}
+	return out, nil
 }
 
 // Export is a town's lists of a year, whole, for the office's spreadsheet.

@@ -113,6 +113,8 @@ func (h TransferCadreHandler) Handle(ctx context.Context, cmd TransferCadre) (ca
 	at := h.now() // before the arrival, so the file reads leave-then-join
 	moved := c
 	moved.Town, moved.Status, moved.Leadership, moved.Rev = cmd.To, cadre.Active, false, 0
+	// The portrait is a file of this town's store; the new town's board starts without one.
+	moved.Portrait = nil
 	// A retried transfer finds the cadre already there, which is what it wanted.
 	if err := h.cadres.Add(tenancy.WithTown(ctx, cmd.To), moved, p.AccountID); err != nil && !errors.Is(err, cadre.ErrExists) {
 		return cadre.Cadre{}, err

@@ -166,6 +166,17 @@ func TestContactList_FlowMaskingAndForwarding(t *testing.T) {
 	r = s.Do(t, inspector, http.MethodGet, "/api/v1/county/contact-lists/"+thisYear, nil)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	require.Contains(t, string(r.Body), `"town":"`+string(town)+`"`)
+	var county countyListsJSON
+	r.JSON(t, &county)
+	forwarded := false
+	for _, tw := range county.Towns {
+		if tw.Town == string(town) {
+			forwarded = true
+			require.Equal(t, [3]int{1, 1, 1}, [3]int{tw.Cadres, tw.Submitted, tw.Accepted})
+			require.NotNil(t, tw.ForwardedAt)
+		}
+	}
+	require.True(t, forwarded, "a town that forwarded is in the county's status even if never announced")
 	require.Equal(t, http.StatusForbidden, s.Do(t, admin(town), http.MethodGet, "/api/v1/county/contact-lists/"+thisYear, nil).Status)
 
 	// The office's spreadsheet, read back.

@@ -37,7 +37,13 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 		Calendars:   platform,
 		Files:       adapters.NewFiles(st),
 		Towns:       adapters.NewTowns(st),
+		Objects:     p.Objects,
 	}, time.Now)
+	// Portraits stream to the object store instead of being read whole (see ARCHITECTURE's
+	// Fiber traps).
+	if err := p.StreamUploads("uploadPortrait"); err != nil {
+		return app.Application{}, err
+	}
 	if err := p.Mount(routes.Personnel, porthttp.Routes(a, publicBase())); err != nil {
 		return app.Application{}, err
 	}

@@ -434,7 +434,7 @@ func TestPublicBoard_ShowsOnlyTheAllowedFieldsOfStationedCadres(t *testing.T) {
 	pub := s.Do(t, auth.Principal{}, http.MethodGet, "/api/v1/public/towns/"+string(town)+"/communities/"+code, nil)
 	require.Equal(t, http.StatusOK, pub.Status, string(pub.Body))
 	require.JSONEq(t, `{"community":{"code":"`+code+`","name":"城厢村","demonstrationPoint":false},
-		"cadres":[{"name":"张三","unit":"县农业局","post":"副局长","phone":"13812345678"}]}`, string(pub.Body),
+		"cadres":[{"id":"`+zhang.ID+`","name":"张三","unit":"县农业局","post":"副局长","phone":"13812345678","portrait":false}]}`, string(pub.Body),
 		"only active stationed cadres, with name, unit, post and phone only")
 }
 

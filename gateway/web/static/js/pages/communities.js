@@ -6,7 +6,7 @@ import { createTable } from '../ui/table.js';
 import { createForm } from '../ui/form.js';
 import { openDialog } from '../ui/dialog.js';
 import { toast } from '../ui/toast.js';
-import { get, post } from '../api.js';
+import { download, errorMessage, get, post } from '../api.js';
 import { t } from '../i18n.js';
 import { ADMINS } from '../roles.js';
 
@@ -54,6 +54,11 @@ export async function render(ctx) {
             : h('span', { class: 'badge badge-ok' }, t('communities.state.current')),
       },
     ],
+    // 公示牌: the community's disclosure board as an A4 PDF with the QR code of its public page.
+    actions: (r) =>
+      r.archived
+        ? ''
+        : [h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => printPoster(r) }, t('personnel.poster.print'))],
     empty: admin ? 'communities.emptyAdmin' : 'communities.empty',
     load: async ({ cursor, filters, signal }) => {
       const res = await get(base, { cursor, limit: 200 }, { signal });
@@ -66,6 +71,14 @@ export async function render(ctx) {
 
   if (admin) ctx.actions.append(h('button', { type: 'button', class: 'btn btn-primary', onclick: openAdd }, t('communities.add')));
   mount(ctx.root, h('p', { class: 'lead' }, t('communities.lead', { town: ctx.townName })), table.el);
+
+  async function printPoster(row) {
+    try {
+      await download(`${base}/${row.code}/poster`, null, t('personnel.poster.fileName', { name: row.name }), { signal: ctx.signal });
+    } catch (err) {
+      toast(errorMessage(err), { kind: 'error' });
+    }
+  }
 
   function openAdd() {
     let dlg;

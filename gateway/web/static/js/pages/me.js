@@ -3,7 +3,9 @@
 import { h, mount } from '../ui/dom.js';
 import { createForm } from '../ui/form.js';
 import { toast } from '../ui/toast.js';
-import { post } from '../api.js';
+import { ApiError, NetworkError, apiUrl, del, download, errorMessage, get, post } from '../api.js';
+import { formatDateTime } from '../format.js';
+import { CADRE } from '../roles.js';
 import { currentLang, setLang, t } from '../i18n.js';
 import { largeText, setLargeText } from '../shell.js';
 import * as session from '../session.js';
@@ -67,4 +69,109 @@ export async function render(ctx) {
     ),
     h('section', { class: 'card' }, h('h2', null, t('me.password')), password.el),
   );
+  if (acc.role === CADRE && acc.cadreId && acc.town) {
+    const after = ctx.root.children[1] || null;
+    for (const section of cadreSections(ctx, acc)) ctx.root.insertBefore(section, after);
+  }
+}
+
+// 连心卡与照片: a cadre prints their own contact card and keeps the photo the community's
+// public board shows. The photo goes up as the file itself; the server checks its type,
+// size and pixels and removes the camera's metadata (time, position) before keeping it.
+const MAX_PORTRAIT = 8 << 20;
+
+function cadreSections(ctx, acc) {
+  const base = `towns/${acc.town}/cadres/${acc.cadreId}`;
+  const state = h('p', { class: 'lead', role: 'status' });
+  const inputId = 'me-portrait';
+  const input = h('input', { id: inputId, type: 'file', accept: 'image/jpeg,image/png,image/webp', onchange: onPick });
+  const remove = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true, onclick: onRemove }, t('personnel.me.removePortrait'));
+  const card = h('button', { type: 'button', class: 'btn btn-secondary', onclick: onCard }, t('personnel.cards.print'));
+
+  function show(cadre) {
+    const p = cadre && cadre.portrait;
+    state.textContent = p ? t('personnel.me.portraitSet', { at: formatDateTime(p.updated) }) : t('personnel.me.portraitNone');
+    remove.hidden = !p;
+  }
+
+  async function onPick() {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    if (file.size > MAX_PORTRAIT) {
+      toast(t('personnel.me.portraitTooLarge'), { kind: 'error' });
+      input.value = '';
+      return;
+    }
+    input.disabled = true;
+    try {
+      show(await putFile(`${base}/portrait`, file));
+      toast(t('personnel.me.portraitSaved'));
+    } catch (err) {
+      toast(errorMessage(err), { kind: 'error' });
+    } finally {
+      input.disabled = false;
+      input.value = '';
+    }
+  }
+
+  async function onRemove() {
+    try {
+      await del(`${base}/portrait`);
+      show(null);
+      toast(t('personnel.me.portraitRemoved'));
+    } catch (err) {
+      toast(errorMessage(err), { kind: 'error' });
+    }
+  }
+
+  async function onCard() {
+    try {
+      await download(`${base}/card`, null, t('personnel.cards.file'), { signal: ctx.signal });
+    } catch (err) {
+      toast(errorMessage(err), { kind: 'error' });
+    }
+  }
+
+  get(base, null, { signal: ctx.signal }).then(show, (err) => {
+    if (err && err.name !== 'AbortError') state.textContent = errorMessage(err);
+  });
+
+  return [
+    h('section', { class: 'card' }, h('h2', null, t('personnel.me.title')), h('p', null, t('personnel.me.cardHint')), h('div', { class: 'form-actions' }, card)),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', null, t('personnel.me.portrait')),
+      state,
+      h('div', { class: 'field' }, h('label', { for: inputId, class: 'field-label' }, t('personnel.me.choosePortrait')), input),
+      h('p', { class: 'field-hint' }, t('personnel.me.portraitHint')),
+      h('div', { class: 'form-actions' }, remove),
+    ),
+  ];
+}
+
+/** PUT a file as the request body itself (not a form), the way the portrait route streams it. */
+async function putFile(path, file) {
+  let res;
+  try {
+    res = await fetch(apiUrl(path), {
+      method: 'PUT',
+      headers: { 'Content-Type': file.type || 'application/octet-stream', Accept: 'application/json, application/problem+json', 'Accept-Language': currentLang() },
+      body: file,
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch (err) {
+    throw new NetworkError(err);
+  }
+  if (!res.ok) {
+    let problem = {};
+    try {
+      problem = await res.json();
+    } catch {
+      // not problem+json: the status alone says it
+    }
+    throw new ApiError(res.status, problem);
+  }
+  return res.json();
 }

@@ -11,6 +11,7 @@ import (
 	"dundian.local/libs/events"
 	"dundian.local/libs/tenancy"
 	"dundian.local/services/personnel/internal/domain/phone"
+	"dundian.local/services/personnel/internal/domain/portrait"
 )
 
 // Status is where a cadre stands in the programme.
@@ -38,7 +39,9 @@ type Cadre struct {
 	// community (O1).
 	Leadership bool   `json:"leadership" bson:"leadership"`
 	Status     Status `json:"status" bson:"status"`
-	Rev        int64  `json:"rev" bson:"rev"`
+	// Portrait is the photo shown on the disclosure board, when the cadre has given one.
+	Portrait *portrait.Portrait `json:"portrait,omitempty" bson:"portrait,omitempty"`
+	Rev      int64              `json:"rev" bson:"rev"`
 }
 
 const maxText = 60
@@ -130,21 +133,24 @@ func (c Cadre) SeenBy(p auth.Principal) Cadre {
 // Event is the cadre as its events carry it: without the phone number.
 func (c Cadre) Event() events.CadreData {
 	return events.CadreData{ID: c.ID, Town: string(c.Town), Name: c.Name, Unit: c.Unit, Post: c.Post,
-		Leadership: c.Leadership, Status: string(c.Status)}
+		Leadership: c.Leadership, Status: string(c.Status), Portrait: c.Portrait != nil}
 }
 
 // Public is what the disclosure board shows of a stationed cadre (S2): the programme
-// requires the phone to be public there; nothing else personal is.
+// requires the phone to be public there; nothing else personal is. ID addresses the
+// cadre's portrait, which Portrait says exists.
 type Public struct {
-	Name  string `json:"name"`
-	Unit  string `json:"unit"`
-	Post  string `json:"post"`
-	Phone string `json:"phone"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Unit     string `json:"unit"`
+	Post     string `json:"post"`
+	Phone    string `json:"phone"`
+	Portrait bool   `json:"portrait"`
 }
 
 // Public returns the board's fields.
 func (c Cadre) Public() Public {
-	return Public{Name: c.Name, Unit: c.Unit, Post: c.Post, Phone: c.Phone}
+	return Public{ID: c.ID, Name: c.Name, Unit: c.Unit, Post: c.Post, Phone: c.Phone, Portrait: c.Portrait != nil}
 }
 
 func clip(s string) string {

@@ -7,6 +7,7 @@ import (
 
 	"dundian.local/libs/auth"
 	"dundian.local/services/personnel/internal/domain/cadre"
+	"dundian.local/services/personnel/internal/domain/portrait"
 )
 
 func TestNew_Rules(t *testing.T) {
@@ -72,7 +73,12 @@ func TestPublic_ShowsOnlyTheBoardFields(t *testing.T) {
 	t.Parallel()
 	c, err := cadre.New("130624100", "c1", "张三", "县农业局", "副局长", "13812345678", true)
 	require.NoError(t, err)
-	require.Equal(t, cadre.Public{Name: "张三", Unit: "县农业局", Post: "副局长", Phone: "13812345678"}, c.Public())
+	require.Equal(t, cadre.Public{ID: "c1", Name: "张三", Unit: "县农业局", Post: "副局长", Phone: "13812345678"}, c.Public())
 	ev := c.Event()
 	require.Equal(t, "张三", ev.Name)
+	require.False(t, ev.Portrait)
+
+	c.Portrait = &portrait.Portrait{ContentType: "image/jpeg", Size: 1000, Width: 40, Height: 30}
+	require.True(t, c.Public().Portrait, "the board says a portrait exists")
+	require.True(t, c.Event().Portrait)
 }

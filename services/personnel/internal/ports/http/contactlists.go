@@ -3,7 +3,6 @@ package http
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -148,7 +147,14 @@ func (h Handlers) CountyContactLists(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"year": year, "items": out})
+	if c.Query("format") == "xlsx" {
+		var buf bytes.Buffer
+		if err := writeCountyXLSX(&buf, out); err != nil {
+			return err
+		}
+		return sendXLSX(c, buf.Bytes(), fmt.Sprintf("county-contact-lists-%d.xlsx", year))
+	}
+	return c.JSON(out)
 }
 
 func (h Handlers) ExportContactLists(c *fiber.Ctx) error {
@@ -164,8 +170,12 @@ func (h Handlers) ExportContactLists(c *fiber.Ctx) error {
 	if err := writeXLSX(&buf, out); err != nil {
 		return err
 	}
+	return sendXLSX(c, buf.Bytes(), fmt.Sprintf("contact-lists-%d.xlsx", year))
+}
+
+func sendXLSX(c *fiber.Ctx, b []byte, name string) error {
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="contact-lists-%s.xlsx"`, strconv.Itoa(year)))
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(buf.Bytes())
+	return c.Send(b)
 }

@@ -54,6 +54,10 @@ func Routes(a app.Application, publicBase string) map[string]fiber.Handler {
 		"getPersonalFile":    h.GetFile,
 		"exportPersonalFile": h.ExportFile,
 		"transferCadre":      h.TransferCadre,
+
+		"uploadPortrait": h.UploadPortrait,
+		"removePortrait": h.RemovePortrait,
+		"publicPortrait": h.PublicPortrait,
 	}
 }
 

@@ -55,6 +55,38 @@ func writeXLSX(w io.Writer, e app.Export) error {
 	return err
 }
 
+// CountyHeaders are the county forwarding view's column headings.
+var CountyHeaders = []string{"乡镇代码", "在岗干部", "已报送", "已通过", "逾期", "转报县级时间（北京时间）"}
+
+// writeCountyXLSX writes every town's one-links-five status of a year as one sheet.
+func writeCountyXLSX(w io.Writer, l app.CountyLists) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "一联五汇总"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	rows := [][]any{toAny(CountyHeaders)}
+	for _, t := range l.Towns {
+		at := ""
+		if t.ForwardedAt != nil {
+			at = t.ForwardedAt.In(calendar.Beijing).Format("2006-01-02 15:04")
+		}
+		rows = append(rows, []any{string(t.Town), t.Cadres, t.Submitted, t.Accepted, t.Late, at})
+	}
+	for i, r := range rows {
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
+			return err
+		}
+	}
+	_, err := f.WriteTo(w)
+	return err
+}
+
 // FileHeaders are the personal file export's column headings.
 var FileHeaders = []string{"时间（北京时间）", "类别", "乡镇", "内容"}
 

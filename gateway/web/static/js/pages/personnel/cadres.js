@@ -11,6 +11,7 @@ import { download, errorMessage, get, patch, post, put } from '../../api.js';
 import { t } from '../../i18n.js';
 import { formatDateTime } from '../../format.js';
 import { ADMINS, COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN } from '../../roles.js';
+import * as session from '../../session.js';
 
 export const title = 'personnel.cadres.title';
 
@@ -22,6 +23,7 @@ export async function render(ctx) {
   const base = `towns/${town}/cadres`;
   const admin = ctx.can(...ADMINS);
   const fileReader = ctx.can(COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN);
+  const countyAdmin = ctx.can(COUNTY_ADMIN);
   let links = new Map();
   let communities = [];
 
@@ -69,6 +71,12 @@ export async function render(ctx) {
           admin && r.leadership && r.status === 'active'
             ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => openLink(r) }, t('personnel.cadres.link'))
             : '',
+          admin && r.status === 'active' && (links.get(r.id) || {}).community
+            ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => printCard(r) }, t('personnel.cards.print'))
+            : '',
+          countyAdmin && r.status !== 'transferred'
+            ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => openTransfer(r) }, t('personnel.transfer.open'))
+            : '',
         ]
       : undefined,
     empty: admin ? 'personnel.cadres.emptyAdmin' : 'personnel.cadres.empty',
@@ -93,7 +101,54 @@ export async function render(ctx) {
       toast(errorMessage(err), { kind: 'error' });
     }
   }
+  async function printCard(row) {
+    try {
+      await download(`${base}/${row.id}/card`, null, t('personnel.cards.fileOne', { name: row.name }), { signal: ctx.signal });
+    } catch (err) {
+      toast(errorMessage(err), { kind: 'error' });
+    }
+  }
   mount(ctx.root, h('p', { class: 'lead' }, t('personnel.cadres.lead', { town: ctx.townName, year })), table.el);
+
+  // 调动: the county moves a cadre to another town; they keep their id and their personal
+  // file follows them, and here they become 已调离.
+  function openTransfer(row) {
+    let dlg;
+    const targets = session.towns().filter((tw) => tw.code !== town && tw.status !== 'archived');
+    const form = createForm({
+      fields: [
+        {
+          name: 'town',
+          label: 'personnel.transfer.town',
+          type: 'select',
+          required: true,
+          options: targets.map((tw) => ({ value: tw.code, text: tw.name || tw.code })),
+        },
+        { name: 'reason', label: 'personnel.transfer.reason', type: 'textarea', required: true, maxlength: 200 },
+      ],
+      submitLabel: 'personnel.transfer.submit',
+      actions: [{ label: 'common.cancel', onClick: () => dlg.close() }],
+      onSubmit: (v, { idempotencyKey }) => post(`${base}/${row.id}/transfer`, { town: v.town, reason: v.reason }, { idempotencyKey }),
+      onSuccess: (res, v) => {
+        const to = session.townName(v.town) || v.town;
+        mount(
+          box,
+          h(
+            'div',
+            { role: 'status' },
+            h('p', null, t('personnel.transfer.done', { name: row.name, from: ctx.townName, to })),
+            h('p', null, t('personnel.transfer.fileFollows', { name: row.name })),
+            h('p', null, h('span', { class: 'badge badge-muted' }, t(`personnel.status.${res ? res.status : 'transferred'}`))),
+            h('button', { type: 'button', class: 'btn btn-primary', onclick: () => dlg.close() }, t('personnel.transfer.close')),
+          ),
+        );
+        table.reload();
+      },
+    });
+    const box = h('div', null, h('p', null, t('personnel.transfer.intro', { name: row.name, town: ctx.townName })), form.el);
+    dlg = openDialog({ title: t('personnel.transfer.title', { name: row.name }), content: box });
+    form.focus();
+  }
 
   function openEdit(row) {
     let dlg;
