@@ -14,6 +14,9 @@ const (
 	CaseRegistered = "petitions.case.registered" // an early sign, or a backlog case taken over
 	CaseChanged    = "petitions.case.changed"    // a state change (with actor and reason in its history) or guidance
 	TaskCreated    = "petitions.task.created"    // a resolution step or stabilisation measure of a case (libs/tasks)
+	// TaskChanged: a case's task was started, completed by its owner, verified, reopened or
+	// cancelled by the town office; the data is the whole task with its history.
+	TaskChanged = "petitions.task.changed"
 )
 
 // RatingReceived: a satisfaction rating of a cadre from the public page, with its anomaly

@@ -14,6 +14,9 @@ var (
 	caseWriters = []auth.Role{auth.TownAdmin, auth.TownLeader}
 	// caseReaders see them: those and the county (cases name petitioners; cadres do not see them).
 	caseReaders = []auth.Role{auth.CountyAdmin, auth.CountyInspector, auth.TownAdmin, auth.TownLeader}
+	// caseTaskWorkers move a case's tasks: the owner (a cadre, the community's branch
+	// secretary) starts and completes, the town office verifies and reopens (checked by the service).
+	caseTaskWorkers = []auth.Role{auth.TownAdmin, auth.TownLeader, auth.Cadre, auth.BranchSecretary}
 )
 
 // petitionsRoutes are the petitions service's routes: opinions, public submissions, ratings, petition cases.
@@ -39,4 +42,9 @@ var petitionsRoutes = []Route{
 	{ID: "guideCase", Method: "POST", Path: "/api/v1/towns/{town}/cases/{case}/guidance", Owner: Petitions, Roles: caseWriters},
 	{ID: "listCaseTasks", Method: "GET", Path: "/api/v1/towns/{town}/cases/{case}/tasks", Owner: Petitions, Roles: caseReaders},
 	{ID: "planCaseTask", Method: "POST", Path: "/api/v1/towns/{town}/cases/{case}/tasks", Owner: Petitions, Roles: caseWriters},
+	{ID: "moveCaseTask", Method: "POST", Path: "/api/v1/towns/{town}/cases/{case}/tasks/{task}/{step}", Owner: Petitions, Roles: caseTaskWorkers},
+	{ID: "townOverview", Method: "GET", Path: "/api/v1/towns/{town}/petitions/overview", Owner: Petitions, Roles: caseReaders},
+	{ID: "exportTownOverview", Method: "GET", Path: "/api/v1/towns/{town}/petitions/overview/export", Owner: Petitions, Roles: caseReaders},
+	{ID: "countyOverview", Method: "GET", Path: "/api/v1/county/petitions/overview", Owner: Petitions, Roles: county},
+	{ID: "exportCountyOverview", Method: "GET", Path: "/api/v1/county/petitions/overview/export", Owner: Petitions, Roles: county},
 }

@@ -12,6 +12,7 @@ import (
 	"dundian.local/libs/outbox"
 	"dundian.local/libs/store"
 	"dundian.local/libs/tasks"
+	"dundian.local/services/petitions/internal/app"
 	"dundian.local/services/petitions/internal/domain/petition"
 )
 
@@ -118,6 +119,19 @@ func (r Tasks) Add(ctx context.Context, t tasks.Task, actor string) error {
 		return err
 	}
 	return r.outbox.Insert(ctx, coll, t.ID, doc, ev)
+}
+
+// Update changes a task through fn and stores it with its petitions.task.changed event.
+func (r Tasks) Update(ctx context.Context, id, actor string, fn func(*tasks.Task) error) (tasks.Task, error) {
+	coll, err := r.store.Collection(ctx, tasksCollection)
+	if err != nil {
+		return tasks.Task{}, err
+	}
+	return outbox.Change(ctx, r.outbox, coll, id, app.ErrTaskNotFound,
+		func(t *tasks.Task) *int64 { return &t.Rev }, fn,
+		func(t tasks.Task) (events.Envelope, error) {
+			return events.New(events.TaskChanged, t.Town, actor, t.ID, t)
+		})
 }
 
 func (r Tasks) ForCase(ctx context.Context, caseID string) ([]tasks.Task, error) {

@@ -27,11 +27,25 @@ func EventHandler(a app.Application, settings platformcopy.Copy) bus.Handler {
 		return a.Commands.ApplyStationing.Name(tenancy.WithTown(ctx, ev.Town), data.ID, data.Name, ev.Rev)
 	}
 	remember := func(ctx context.Context, ev events.Envelope) error {
-		return a.Commands.RememberTown.Handle(ctx, ev.Town)
+		var data events.TownCreatedData
+		if err := ev.Unmarshal(&data); err != nil {
+			return bus.Permanent(err)
+		}
+		t := app.KnownTown{Code: ev.Town, Name: data.Name, Communities: map[string]string{}}
+		for _, c := range data.Communities {
+			if code, err := tenancy.ParseCommunity(c.Code); err == nil && code.Town() == ev.Town {
+				t.Communities[c.Code] = c.Name
+			}
+		}
+		return a.Commands.RememberTown.Handle(ctx, t)
+	}
+	forget := func(ctx context.Context, ev events.Envelope) error {
+		return a.Commands.RememberTown.Forget(ctx, ev.Town)
 	}
 	return bus.Dispatch(map[string]bus.Handler{
 		events.TownCreated:      remember,
 		events.TownChanged:      remember,
+		events.TownErased:       forget,
 		events.AssignmentLinked: link,
 		events.AssignmentEnded:  link,
 		events.CadreAdded:       name,

@@ -63,6 +63,7 @@ type Commands struct {
 	MoveCase        MoveCaseHandler
 	GuideCase       GuideCaseHandler
 	PlanTask        PlanTaskHandler
+	MoveCaseTask    MoveCaseTaskHandler
 	RateCadre       RateCadreHandler
 	ReviewRating    ReviewRatingHandler
 	ApplyStationing ApplyStationingHandler
@@ -81,6 +82,7 @@ type Queries struct {
 	StationedCadres StationedCadresHandler
 	RatingMonth     RatingMonthHandler
 	Ratings         RatingsHandler
+	Overview        OverviewHandler
 }
 
 // Deps are what the use cases run on.
@@ -93,6 +95,7 @@ type Deps struct {
 	Ratings   Ratings
 	Stationed Stationed
 	Towns     Towns
+	Records   Records
 	Public    PublicConfig
 	Now       func() time.Time
 }
@@ -114,6 +117,7 @@ func New(d Deps) Application {
 			MoveCase:        MoveCaseHandler{d},
 			GuideCase:       GuideCaseHandler{d},
 			PlanTask:        PlanTaskHandler{d},
+			MoveCaseTask:    MoveCaseTaskHandler{d},
 			RateCadre:       newRateCadre(d),
 			ReviewRating:    ReviewRatingHandler{d},
 			ApplyStationing: ApplyStationingHandler{d},
@@ -131,6 +135,7 @@ func New(d Deps) Application {
 			StationedCadres: StationedCadresHandler{d},
 			RatingMonth:     RatingMonthHandler{d},
 			Ratings:         RatingsHandler{d},
+			Overview:        OverviewHandler{d},
 		},
 	}
 }

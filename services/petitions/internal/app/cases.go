@@ -27,6 +27,9 @@ type Cases interface {
 // Tasks is the repository of the cases' follow-up tasks (libs/tasks).
 type Tasks interface {
 	Add(ctx context.Context, t tasks.Task, actor string) error
+	// Update reads the task, lets fn change it and stores it with its petitions.task.changed
+	// event, guarded by the revision it read; a missing task gives ErrTaskNotFound.
+	Update(ctx context.Context, id, actor string, fn func(*tasks.Task) error) (tasks.Task, error)
 	ForCase(ctx context.Context, caseID string) ([]tasks.Task, error)
 }
 

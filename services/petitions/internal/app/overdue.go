@@ -9,10 +9,23 @@ import (
 	"dundian.local/services/petitions/internal/domain/opinion"
 )
 
-// Towns is the county-wide list of towns the service knows (platform.town.created).
+// Towns is the county-wide list of towns the service knows (platform.town.created), with the
+// names the county's views show.
 type Towns interface {
-	Remember(ctx context.Context, town tenancy.TownCode) error
+	// Remember records a town and adds the communities named to those already known.
+	Remember(ctx context.Context, t KnownTown) error
+	// Forget drops an erased town: its data is gone, so it is no longer checked or shown.
+	Forget(ctx context.Context, town tenancy.TownCode) error
 	All(ctx context.Context) ([]tenancy.TownCode, error)
+	Get(ctx context.Context, town tenancy.TownCode) (KnownTown, error)
+	List(ctx context.Context) ([]KnownTown, error)
+}
+
+// KnownTown is a town as the platform announced it: its name and its communities' names by code.
+type KnownTown struct {
+	Code        tenancy.TownCode
+	Name        string
+	Communities map[string]string
 }
 
 // escalator is the account named as the actor of escalations.
@@ -63,6 +76,11 @@ var errAlreadyEscalated = errors.New("opinion needs no escalation")
 // RememberTownHandler records a town for the periodic checks.
 type RememberTownHandler struct{ d Deps }
 
-func (h RememberTownHandler) Handle(ctx context.Context, town tenancy.TownCode) error {
-	return h.d.Towns.Remember(ctx, town)
+func (h RememberTownHandler) Handle(ctx context.Context, t KnownTown) error {
+	return h.d.Towns.Remember(ctx, t)
+}
+
+// Forget drops an erased town from the periodic checks and the county's views.
+func (h RememberTownHandler) Forget(ctx context.Context, town tenancy.TownCode) error {
+	return h.d.Towns.Forget(ctx, town)
 }

@@ -53,6 +53,7 @@ func New(ctx context.Context, p *process.Process, opt Options) (app.Application,
 		Ratings:   adapters.NewRatings(st, ob),
 		Stationed: adapters.NewStationed(st),
 		Towns:     adapters.NewTowns(st),
+		Records:   adapters.NewRecords(st),
 		Public:    public,
 		Now:       opt.Now,
 	})

@@ -145,3 +145,21 @@ func (h Handlers) GetCase(c *fiber.Ctx) error {
 	}
 	return c.JSON(out)
 }
+
+type moveTaskRequest struct {
+	Note string `json:"note" validate:"max=1000"`
+}
+
+func (h Handlers) MoveCaseTask(c *fiber.Ctx) error {
+	var req moveTaskRequest
+	if err := httpx.Decode(c, &req); err != nil {
+		return err
+	}
+	out, err := h.app.Commands.MoveCaseTask.Handle(c.UserContext(), app.MoveCaseTask{
+		Case: c.Params("case"), Task: c.Params("task"), Step: app.TaskStep(c.Params("step")), Note: req.Note,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
