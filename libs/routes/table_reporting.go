@@ -13,11 +13,22 @@ var (
 	reportingTown   = []auth.Role{auth.CountyAdmin, auth.CountyInspector, auth.TownAdmin, auth.TownLeader}
 	reportingLeader = []auth.Role{auth.TownLeader}
 	reportingHeads  = []auth.Role{auth.TownAdmin, auth.TownLeader}
+	// reportingCounty rebuilds the projections every county role reads, and connects the
+	// county's messaging gateway.
+	reportingCounty = []auth.Role{auth.CountyAdmin}
 )
 
 // reportingRoutes are the reporting service's routes: reports, meetings, projections, the county comparison.
 var reportingRoutes = []Route{
 	{ID: "countyComparison", Method: "GET", Path: "/api/v1/county/comparison", Owner: Reporting, Roles: county},
+	{ID: "countyMonth", Method: "GET", Path: "/api/v1/county/comparison/months/{month}", Owner: Reporting, Roles: county},
+	{ID: "countyTrend", Method: "GET", Path: "/api/v1/county/comparison/trend", Owner: Reporting, Roles: county},
+	{ID: "townMonth", Method: "GET", Path: "/api/v1/towns/{town}/months/{month}", Owner: Reporting, Roles: reportingTown},
+	{ID: "startRebuild", Method: "POST", Path: "/api/v1/county/projections/rebuild", Owner: Reporting, Roles: reportingCounty},
+	{ID: "latestRebuild", Method: "GET", Path: "/api/v1/county/projections/rebuild", Owner: Reporting, Roles: reportingCounty},
+	{ID: "getWebhook", Method: "GET", Path: "/api/v1/county/webhook", Owner: Reporting, Roles: reportingCounty},
+	{ID: "configureWebhook", Method: "PUT", Path: "/api/v1/county/webhook", Owner: Reporting, Roles: reportingCounty},
+	{ID: "listWebhookDeliveries", Method: "GET", Path: "/api/v1/county/webhook/deliveries", Owner: Reporting, Roles: reportingCounty},
 	{ID: "exportComparison", Method: "GET", Path: "/api/v1/county/comparison/export", Owner: Reporting, Roles: county},
 	{ID: "exportMonthlyReports", Method: "GET", Path: "/api/v1/towns/{town}/monthly-reports/export", Owner: Reporting, Roles: reportingTown},
 	{ID: "listMonthlyReports", Method: "GET", Path: "/api/v1/towns/{town}/monthly-reports", Owner: Reporting, Roles: reportingReaders},

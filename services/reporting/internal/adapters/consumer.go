@@ -5,14 +5,37 @@ import (
 	"time"
 
 	"dundian.local/libs/bus"
+	"dundian.local/libs/calendar"
 	"dundian.local/libs/events"
 	"dundian.local/libs/platformcopy"
 	"dundian.local/services/reporting/internal/app"
 	"dundian.local/services/reporting/internal/domain/comparison"
 )
 
-// EventHandler applies the events reporting projects, and keeps its copy of the calendar.
+// caseData is what reporting reads of a petition case: no title, no petitioner.
+type caseData struct {
+	Community  string     `json:"community"`
+	Backlog    bool       `json:"backlog"`
+	ResolvedAt *time.Time `json:"resolvedAt"`
+}
+
+// EventHandler applies the events reporting projects, keeps its copy of the calendar and
+// turns the events that ask someone to act into notifications.
 func EventHandler(a app.Application, platform platformcopy.Copy, due DueTasks, notes Notifications) bus.Handler {
+	handlers := Projections(a, due)
+	for _, more := range []map[string]bus.Handler{{events.CalendarChanged: platform.ApplyCalendar}, notifyHandlers(notes)} {
+		for typ, h := range more {
+			handlers[typ] = both(handlers[typ], h)
+		}
+	}
+	return bus.Dispatch(handlers)
+}
+
+// Projections are the handlers of every projection a rebuild clears and replays: the county
+// comparison, the cadres' monthly figures and the due tasks. Each keeps the revision of every
+// source entity, so applying the events again in any number changes nothing. Notifications
+// are not among them: a replay must not notify anyone again.
+func Projections(a app.Application, due DueTasks) map[string]bus.Handler {
 	p := a.Commands.Projection
 	named := func(ctx context.Context, ev events.Envelope) error {
 		var d events.TownCreatedData
@@ -23,12 +46,13 @@ func EventHandler(a app.Application, platform platformcopy.Copy, due DueTasks, n
 	}
 	community := func(ctx context.Context, ev events.Envelope) error {
 		var d struct {
-			Archived bool `json:"archived"`
+			Name     string `json:"name"`
+			Archived bool   `json:"archived"`
 		}
 		if err := ev.Unmarshal(&d); err != nil {
 			return bus.Permanent(err)
 		}
-		return p.CommunityChanged(ctx, string(ev.Town), ev.Subject, ev.Rev, d.Archived, ev.OccurredAt)
+		return p.CommunityChanged(ctx, string(ev.Town), ev.Subject, comparison.CommunityState{Rev: ev.Rev, Name: d.Name, Archived: d.Archived}, ev.OccurredAt)
 	}
 	report := func(ctx context.Context, ev events.Envelope) error {
 		var d struct {
@@ -58,7 +82,26 @@ func EventHandler(a app.Application, platform platformcopy.Copy, due DueTasks, n
 			return bus.Permanent(err)
 		}
 		return p.ContactListChanged(ctx, string(ev.Town), ev.Subject,
-			comparison.ContactListState{Rev: ev.Rev, Year: d.Year, Status: d.Status, Kinds: len(d.Kinds)}, ev.OccurredAt)
+			comparison.ContactListState{Rev: ev.Rev, Cadre: d.Cadre, Year: d.Year, Status: d.Status, Kinds: len(d.Kinds)}, ev.OccurredAt)
+	}
+	assignment := func(ctx context.Context, ev events.Envelope) error {
+		var d events.AssignmentData
+		if err := ev.Unmarshal(&d); err != nil {
+			return bus.Permanent(err)
+		}
+		return p.AssignmentChanged(ctx, string(ev.Town), ev.Subject,
+			comparison.AssignmentState{Rev: ev.Rev, Cadre: d.Cadre, Year: d.Year, Community: d.Community}, ev.OccurredAt)
+	}
+	petitionCase := func(ctx context.Context, ev events.Envelope) error {
+		var d caseData
+		if err := ev.Unmarshal(&d); err != nil {
+			return bus.Permanent(err)
+		}
+		s := comparison.CaseState{Rev: ev.Rev, Community: d.Community, Backlog: d.Backlog}
+		if d.ResolvedAt != nil {
+			s.ResolvedMonth = calendar.MonthOf(*d.ResolvedAt).String()
+		}
+		return p.CaseChanged(ctx, string(ev.Town), ev.Subject, s, ev.OccurredAt)
 	}
 	handlers := map[string]bus.Handler{
 		events.CadreAdded:           cadre,
@@ -83,16 +126,19 @@ func EventHandler(a app.Application, platform platformcopy.Copy, due DueTasks, n
 		events.TownErased: func(ctx context.Context, ev events.Envelope) error {
 			return p.TownErased(ctx, string(ev.Town), ev.OccurredAt)
 		},
-		events.CalendarChanged:  platform.ApplyCalendar,
 		events.CommunityAdded:   community,
 		events.CommunityChanged: community,
+		events.AssignmentLinked: assignment,
+		events.AssignmentEnded:  assignment,
+		events.CaseRegistered:   petitionCase,
+		events.CaseChanged:      petitionCase,
 	}
-	for _, more := range []map[string]bus.Handler{figureHandlers(a.Commands.Figures), taskHandlers(due), notifyHandlers(notes)} {
+	for _, more := range []map[string]bus.Handler{figureHandlers(a.Commands.Figures), taskHandlers(due)} {
 		for typ, h := range more {
 			handlers[typ] = both(handlers[typ], h)
 		}
 	}
-	return bus.Dispatch(handlers)
+	return handlers
 }
 
 // both applies two projections of one event type in turn; each is idempotent, so a retry

@@ -76,6 +76,7 @@ func taskHandlers(r DueTasks) map[string]bus.Handler {
 		events.ActionItemCreated:     from(events.Reporting),
 		events.ActionItemChanged:     from(events.Reporting),
 		events.TaskCreated:           from(events.Petitions),
+		events.TaskChanged:           from(events.Petitions),
 		events.AssessmentTaskOpened:  from(events.Assessment),
 		events.AssessmentTaskChanged: from(events.Assessment),
 	}

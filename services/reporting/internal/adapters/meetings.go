@@ -31,23 +31,6 @@ func NewMeetings(st store.Service, ob *outbox.Outbox) Meetings {
 	return Meetings{store: st, outbox: ob}
 }
 
-// save inserts (rev 0) or updates at rev the document id with the event.
-func (r Meetings) save(ctx context.Context, collName, id string, rev int64, v any, ev events.Envelope) error {
-	coll, err := r.store.Collection(ctx, collName)
-	if err != nil {
-		return err
-	}
-	doc, err := outbox.Fields(v)
-	if err != nil {
-		return err
-	}
-	if rev == 0 {
-		return r.outbox.Insert(ctx, coll, id, doc, ev)
-	}
-	_, err = r.outbox.Update(ctx, coll, id, rev, bson.D{{Key: "$set", Value: doc}}, ev)
-	return err
-}
-
 func (r Meetings) get(ctx context.Context, collName, id string, v any) error {
 	coll, err := r.store.Collection(ctx, collName)
 	if err != nil {
@@ -70,13 +53,16 @@ func find[T any](ctx context.Context, coll *mongo.Collection, filter, sort bson.
 
 // SaveMeeting stores the meeting read at m.Rev (0: new) and returns it at its new revision.
 func (r Meetings) SaveMeeting(ctx context.Context, m meeting.Meeting, evType, actor string) (meeting.Meeting, error) {
-	read := m.Rev
-	m.Rev = read + 1
-	ev, err := events.New(evType, m.Town, actor, m.ID, m)
+	coll, err := r.store.Collection(ctx, meetingsCollection)
 	if err != nil {
 		return meeting.Meeting{}, err
 	}
-	return m, r.save(ctx, meetingsCollection, m.ID, read, m, ev)
+	saved, err := save(ctx, r.outbox, coll, m.ID, m.Rev, m, func(x *meeting.Meeting) *int64 { return &x.Rev },
+		meeting.ErrNotFound, func(x meeting.Meeting) (events.Envelope, error) { return events.New(evType, x.Town, actor, x.ID, x) })
+	if err != nil {
+		return meeting.Meeting{}, err
+	}
+	return saved, nil
 }
 
 func (r Meetings) Meeting(ctx context.Context, id string) (meeting.Meeting, error) {
@@ -100,11 +86,13 @@ func (r Meetings) Meetings(ctx context.Context) ([]meeting.Meeting, error) {
 // SaveTask stores a task; t.Rev is already the new revision (libs/tasks counts it), so the
 // stored one is t.Rev-1 (0: new).
 func (r Meetings) SaveTask(ctx context.Context, t tasks.Task, evType, actor string) error {
-	ev, err := events.New(evType, t.Town, actor, t.ID, t)
+	coll, err := r.store.Collection(ctx, tasksCollection)
 	if err != nil {
 		return err
 	}
-	return r.save(ctx, tasksCollection, t.ID, t.Rev-1, t, ev)
+	_, err = save(ctx, r.outbox, coll, t.ID, t.Rev-1, t, func(x *tasks.Task) *int64 { return &x.Rev },
+		meeting.ErrActionItemNotFound, func(x tasks.Task) (events.Envelope, error) { return events.New(evType, x.Town, actor, x.ID, x) })
+	return err
 }
 
 func (r Meetings) Task(ctx context.Context, id string) (tasks.Task, error) {

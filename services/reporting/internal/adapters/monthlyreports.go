@@ -52,26 +52,18 @@ func (r MonthlyReports) Save(ctx context.Context, rep monthlyreport.Report, evTy
 	if err != nil {
 		return monthlyreport.Report{}, err
 	}
-	read := rep.Rev
-	rep.Rev = read + 1
-	ev, err := events.New(evType, rep.Town, actor, rep.ID, rep)
+	saved, err := save(ctx, r.outbox, coll, rep.ID, rep.Rev, rep, func(x *monthlyreport.Report) *int64 { return &x.Rev },
+		monthlyreport.ErrNotFound, func(x monthlyreport.Report) (events.Envelope, error) {
+			return events.New(evType, x.Town, actor, x.ID, x)
+		})
+	if store.IsDuplicate(err) {
+		return monthlyreport.Report{}, monthlyreport.ErrNotEditable.WithDetail(
+			"the report was created meanwhile: reload it", "月报已被他人创建，请刷新后重试")
+	}
 	if err != nil {
 		return monthlyreport.Report{}, err
 	}
-	doc, err := outbox.Fields(rep)
-	if err != nil {
-		return monthlyreport.Report{}, err
-	}
-	if read == 0 {
-		err = r.outbox.Insert(ctx, coll, rep.ID, doc, ev)
-		if store.IsDuplicate(err) {
-			return monthlyreport.Report{}, monthlyreport.ErrNotEditable.WithDetail(
-				"the report was created meanwhile: reload it", "月报已被他人创建，请刷新后重试")
-		}
-		return rep, err
-	}
-	_, err = r.outbox.Update(ctx, coll, rep.ID, read, bson.D{{Key: "$set", Value: doc}}, ev)
-	return rep, err
+	return saved, nil
 }
 
 // List returns the town's reports on a month, by cadre.

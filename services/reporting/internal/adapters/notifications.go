@@ -20,12 +20,19 @@ const (
 	notificationReadsCollection = "notification_reads"
 )
 
-// Notifications keeps the town's in-app notifications and, per account, up to when they were read.
-type Notifications struct{ store store.Service }
+// Notifications keeps the town's in-app notifications and, per account, up to when they were
+// read; each one also goes out through the county's webhook when it is on.
+type Notifications struct {
+	store store.Service
+	hooks Webhooks
+}
 
-func NewNotifications(st store.Service) Notifications { return Notifications{store: st} }
+func NewNotifications(st store.Service) Notifications {
+	return Notifications{store: st, hooks: NewWebhooks(st)}
+}
 
-// Add stores a notification once; a redelivered event finds it there.
+// Add stores a notification once and hands it to the webhook; a redelivered event finds both
+// there (the delivery is keyed by the notification, so nobody gets a message twice).
 func (r Notifications) Add(ctx context.Context, n notification.Notification) error {
 	coll, err := r.store.Collection(ctx, notificationsCollection)
 	if err != nil {
@@ -34,7 +41,7 @@ func (r Notifications) Add(ctx context.Context, n notification.Notification) err
 	if _, err := coll.InsertOne(ctx, n); err != nil && !store.IsDuplicate(err) {
 		return err
 	}
-	return nil
+	return r.hooks.Enqueue(ctx, n, time.Now())
 }
 
 func (r Notifications) All(ctx context.Context) ([]notification.Notification, error) {

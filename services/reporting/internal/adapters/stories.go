@@ -40,21 +40,12 @@ func (r Stories) Save(ctx context.Context, s story.Story, evType, actor string) 
 	if err != nil {
 		return story.Story{}, err
 	}
-	read := s.Rev
-	s.Rev = read + 1
-	ev, err := events.New(evType, s.Town, actor, s.ID, s)
+	saved, err := save(ctx, r.outbox, coll, s.ID, s.Rev, s, func(x *story.Story) *int64 { return &x.Rev },
+		story.ErrNotFound, func(x story.Story) (events.Envelope, error) { return events.New(evType, x.Town, actor, x.ID, x) })
 	if err != nil {
 		return story.Story{}, err
 	}
-	doc, err := outbox.Fields(s)
-	if err != nil {
-		return story.Story{}, err
-	}
-	if read == 0 {
-		return s, r.outbox.Insert(ctx, coll, s.ID, doc, ev)
-	}
-	_, err = r.outbox.Update(ctx, coll, s.ID, read, bson.D{{Key: "$set", Value: doc}}, ev)
-	return s, err
+	return saved, nil
 }
 
 // List returns the town's stories, or only those with the status when it is set.

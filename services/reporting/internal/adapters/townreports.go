@@ -45,25 +45,15 @@ func (r TownReports) Save(ctx context.Context, rep townreport.Report, evType, ac
 	if err != nil {
 		return townreport.Report{}, err
 	}
-	read := rep.Rev
-	rep.Rev = read + 1
-	ev, err := events.New(evType, rep.Town, actor, rep.ID, rep)
+	saved, err := save(ctx, r.outbox, coll, rep.ID, rep.Rev, rep, func(x *townreport.Report) *int64 { return &x.Rev },
+		townreport.ErrNotFound, func(x townreport.Report) (events.Envelope, error) { return events.New(evType, x.Town, actor, x.ID, x) })
+	if store.IsDuplicate(err) {
+		return townreport.Report{}, townreport.ErrState
+	}
 	if err != nil {
 		return townreport.Report{}, err
 	}
-	doc, err := outbox.Fields(rep)
-	if err != nil {
-		return townreport.Report{}, err
-	}
-	if read == 0 {
-		err = r.outbox.Insert(ctx, coll, rep.ID, doc, ev)
-		if store.IsDuplicate(err) {
-			return townreport.Report{}, townreport.ErrState
-		}
-		return rep, err
-	}
-	_, err = r.outbox.Update(ctx, coll, rep.ID, read, bson.D{{Key: "$set", Value: doc}}, ev)
-	return rep, err
+	return saved, nil
 }
 
 // List returns the town's reports, by kind and period.

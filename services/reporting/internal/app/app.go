@@ -34,16 +34,21 @@ type Commands struct {
 	Notifications  NotificationsHandler
 	Stories        StoriesHandler
 	Reminders      RemindersHandler
+	Rebuild        RebuildHandler
+	Webhook        WebhookHandler
 }
 
 type Queries struct {
 	Comparison     ComparisonHandler
+	Months         MonthsHandler
 	MonthlyReports MonthlyReportsHandler
 	Meetings       MeetingsHandler
 	TownReports    TownReportsHandler
 	DueTasks       DueTasksHandler
 	Notifications  NotificationsHandler
 	Stories        StoriesHandler
+	Rebuild        RebuildHandler
+	Webhook        WebhookHandler
 }
 
 // Deps are the repositories and the clock the use cases run on.
@@ -59,8 +64,10 @@ type Deps struct {
 		NotificationStore
 		NotificationSink
 	}
-	Stories Stories
-	Now     func() time.Time
+	Stories  Stories
+	Rebuilds Rebuilds
+	Webhooks Webhooks
+	Now      func() time.Time
 }
 
 func New(d Deps) Application {
@@ -69,6 +76,8 @@ func New(d Deps) Application {
 	notes := NotificationsHandler{store: d.Notifications, now: d.Now}
 	stories := StoriesHandler{repo: d.Stories, now: d.Now}
 	town := TownReportsHandler{repo: d.TownReports, monthly: d.MonthlyReports, figures: d.Figures, meetings: d.Meetings, calendars: d.Calendars, now: d.Now}
+	rebuilds := RebuildHandler{jobs: d.Rebuilds, towns: d.Towns, now: d.Now}
+	hooks := WebhookHandler{hooks: d.Webhooks, now: d.Now}
 	return Application{
 		Commands: Commands{
 			Projection:     ProjectionHandler{d.Towns},
@@ -78,16 +87,21 @@ func New(d Deps) Application {
 			TownReports:    town,
 			Notifications:  notes,
 			Stories:        stories,
-			Reminders:      RemindersHandler{towns: d.Towns, calendars: d.Calendars, sink: d.Notifications, now: d.Now},
+			Reminders:      RemindersHandler{towns: d.Towns, calendars: d.Calendars, sink: d.Notifications, rebuilds: d.Rebuilds, now: d.Now},
+			Rebuild:        rebuilds,
+			Webhook:        hooks,
 		},
 		Queries: Queries{
 			Comparison:     ComparisonHandler{d.Towns},
+			Months:         MonthsHandler{towns: d.Towns, figures: d.Figures, calendars: d.Calendars},
 			MonthlyReports: reports,
 			Meetings:       meetings,
 			TownReports:    town,
 			DueTasks:       DueTasksHandler{source: d.DueTasks, now: d.Now},
 			Notifications:  notes,
 			Stories:        stories,
+			Rebuild:        rebuilds,
+			Webhook:        hooks,
 		},
 	}
 }
@@ -101,7 +115,8 @@ func (h ProjectionHandler) TownNamed(ctx context.Context, town, name string, at 
 		if t.Name == name && !t.Erased {
 			return false
 		}
-		t.Name, t.Erased, t.UpdatedAt = name, false, at
+		t.Name, t.Erased = name, false
+		t.Touch(at)
 		return true
 	})
 }
@@ -118,9 +133,9 @@ func (h ProjectionHandler) TownErased(ctx context.Context, town string, at time.
 }
 
 // CommunityChanged records a community's state at its revision.
-func (h ProjectionHandler) CommunityChanged(ctx context.Context, town, code string, rev int64, archived bool, at time.Time) error {
+func (h ProjectionHandler) CommunityChanged(ctx context.Context, town, code string, s comparison.CommunityState, at time.Time) error {
 	return h.towns.Update(ctx, town, func(t *comparison.Town) bool {
-		return t.ApplyCommunity(code, rev, archived, at)
+		return t.ApplyCommunity(code, s, at)
 	})
 }
 
@@ -137,6 +152,16 @@ func (h ProjectionHandler) CadreChanged(ctx context.Context, town, id string, s 
 // ContactListChanged records a one-links-five list's state at its revision.
 func (h ProjectionHandler) ContactListChanged(ctx context.Context, town, id string, s comparison.ContactListState, at time.Time) error {
 	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyContactList(id, s, at) })
+}
+
+// AssignmentChanged records an assignment's state at its revision.
+func (h ProjectionHandler) AssignmentChanged(ctx context.Context, town, id string, s comparison.AssignmentState, at time.Time) error {
+	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyAssignment(id, s, at) })
+}
+
+// CaseChanged records a petition case's state at its revision.
+func (h ProjectionHandler) CaseChanged(ctx context.Context, town, id string, s comparison.CaseState, at time.Time) error {
+	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyCase(id, s, at) })
 }
 
 // ContactListsForwarded records when the town forwarded a year's lists to the county.

@@ -9,6 +9,7 @@ import (
 	"dundian.local/libs/tenancy"
 	"dundian.local/services/reporting/internal/domain/figures"
 	"dundian.local/services/reporting/internal/domain/notification"
+	"dundian.local/services/reporting/internal/domain/rebuild"
 )
 
 // NotificationSink stores notifications once each.
@@ -22,11 +23,23 @@ type RemindersHandler struct {
 	towns     Towns
 	calendars Calendars
 	sink      NotificationSink
+	rebuilds  Rebuilds
 	now       func() time.Time
 }
 
 // Run sends the reminders due now in every town; running it again the same day adds nothing.
+// While the projections are being rebuilt they hold only part of the reports, so it waits
+// for the next run rather than remind cadres who did report.
 func (h RemindersHandler) Run(ctx context.Context) error {
+	if h.rebuilds != nil {
+		j, err := h.rebuilds.Latest(ctx)
+		if err != nil && !errors.Is(err, rebuild.ErrNotFound) {
+			return err
+		}
+		if err == nil && j.Active() {
+			return nil
+		}
+	}
 	towns, err := h.towns.All(ctx)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"dundian.local/libs/tenancy"
 	"dundian.local/services/reporting/internal/domain/comparison"
 	"dundian.local/services/reporting/internal/domain/notification"
+	"dundian.local/services/reporting/internal/domain/rebuild"
 )
 
 type townsOf []comparison.Town
@@ -53,4 +54,40 @@ func TestReminders_ReachTheCadresWhoHaveNotReported(t *testing.T) {
 	n := got["130624100/deadline-2026-06-3|cadre:c1"]
 	require.Equal(t, notification.DeadlineComing, n.Kind)
 	require.Equal(t, "3", n.Params["days"])
+}
+
+type latestJob struct{ rebuild.Job }
+
+func (l latestJob) Queue(context.Context, rebuild.Job) error { return nil }
+func (l latestJob) Latest(context.Context) (rebuild.Job, error) {
+	if l.ID == "" {
+		return rebuild.Job{}, rebuild.ErrNotFound
+	}
+	return l.Job, nil
+}
+
+func TestReminders_WaitWhileTheProjectionsAreRebuilt(t *testing.T) {
+	t.Parallel()
+	town := comparison.Town{Code: "130624100", Cadres: map[string]comparison.CadreState{"c1": {Name: "张三", Active: true}}}
+	now := time.Date(2026, time.July, 2, 9, 0, 0, 0, calendar.Beijing)
+	tests := []struct {
+		name string
+		job  rebuild.Job
+		want int
+	}{
+		{"never rebuilt", rebuild.Job{}, 1},
+		{"a rebuild running", rebuild.Job{ID: "j1", Status: rebuild.Running}, 0},
+		{"a rebuild queued", rebuild.Job{ID: "j1", Status: rebuild.Queued}, 0},
+		{"the last rebuild done", rebuild.Job{ID: "j1", Status: rebuild.Done}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := sink{}
+			h := RemindersHandler{towns: townsOf{town}, calendars: defaultCalendar{}, sink: got, rebuilds: latestJob{tt.job},
+				now: func() time.Time { return now }}
+			require.NoError(t, h.Run(context.Background()))
+			require.Len(t, got, tt.want)
+		})
+	}
 }

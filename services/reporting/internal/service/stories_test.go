@@ -47,3 +47,24 @@ func TestStories_ApprovedOnesReachThePublicPage(t *testing.T) {
 	require.Empty(t, publicItems())
 	require.Equal(t, http.StatusForbidden, s.Do(t, cadre(town, "c1"), http.MethodGet, base, nil).Status)
 }
+
+func TestStories_AnEditThatClearsTheCommunityRemovesIt(t *testing.T) {
+	t.Parallel()
+	s := reporting(t)
+	town := testkit.NewTown(t)
+	base := fmt.Sprintf("/api/v1/towns/%s/stories", town)
+	r := s.Do(t, office(town), http.MethodPost, base, map[string]any{"title": "院坝会上的承诺", "text": "一个月修好了机耕道", "community": string(town) + "201"})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+	var st struct{ ID string }
+	r.JSON(t, &st)
+
+	r = s.Do(t, office(town), http.MethodPut, base+"/"+st.ID, map[string]any{"title": "院坝会上的承诺", "text": "一个月修好了机耕道"})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	r = s.Do(t, office(town), http.MethodGet, base, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	var list struct{ Items []map[string]any }
+	r.JSON(t, &list)
+	require.Len(t, list.Items, 1)
+	require.NotContains(t, list.Items[0], "community", "the stored story no longer names the community")
+	require.EqualValues(t, 2, list.Items[0]["rev"])
+}

@@ -21,6 +21,11 @@ type Town struct {
 	// denominator and the lists' completeness.
 	Cadres       map[string]CadreState       `bson:"cadres,omitempty"`
 	ContactLists map[string]ContactListState `bson:"contactLists,omitempty"`
+	// Assignments link cadres to communities per programme year (personnel), for the
+	// community-month figures; Cases are the petition cases (petitions), for the backlog
+	// cases resolved.
+	Assignments map[string]AssignmentState `bson:"assignments,omitempty"`
+	Cases       map[string]CaseState       `bson:"cases,omitempty"`
 	// Forwarded holds when the town office forwarded its lists to the county, by year ("2026").
 	Forwarded map[string]time.Time `bson:"forwarded,omitempty"`
 	Erased    bool                 `bson:"erased"`
@@ -30,8 +35,9 @@ type Town struct {
 
 // CommunityState is what the projection knows of one community.
 type CommunityState struct {
-	Rev      int64 `bson:"rev"`
-	Archived bool  `bson:"archived"`
+	Rev      int64  `bson:"rev"`
+	Name     string `bson:"name,omitempty"`
+	Archived bool   `bson:"archived"`
 }
 
 // ReportState is what the comparison knows of one monthly report.
@@ -53,15 +59,36 @@ type CadreState struct {
 // ContactListState is what the comparison knows of one cadre's one-links-five list.
 type ContactListState struct {
 	Rev    int64  `bson:"rev"`
+	Cadre  string `bson:"cadre"`
 	Year   int    `bson:"year"`
 	Status string `bson:"status"`
 	Kinds  int    `bson:"kinds"` // how many of the five kinds are filled
+}
+
+// AssignmentState is what the comparison knows of one assignment.
+type AssignmentState struct {
+	Rev       int64  `bson:"rev"`
+	Cadre     string `bson:"cadre"`
+	Year      int    `bson:"year"`
+	Community string `bson:"community,omitempty"` // empty once the link has ended
+}
+
+// CaseState is what the comparison knows of one petition case: no title, no petitioner.
+type CaseState struct {
+	Rev       int64  `bson:"rev"`
+	Community string `bson:"community"`
+	Backlog   bool   `bson:"backlog"` // a key backlog case (重点积案)
+	// ResolvedMonth is the Beijing month ("2026-05") the case was resolved in; empty while
+	// it is not (or no longer) resolved.
+	ResolvedMonth string `bson:"resolvedMonth,omitempty"`
 }
 
 // The states carry their revision.
 func (s ReportState) rev() int64      { return s.Rev }
 func (s CadreState) rev() int64       { return s.Rev }
 func (s ContactListState) rev() int64 { return s.Rev }
+func (s AssignmentState) rev() int64  { return s.Rev }
+func (s CaseState) rev() int64        { return s.Rev }
 
 // applyTo stores s under id in m when it is newer than what m holds; ids never contain "."
 // (they are MongoDB map keys).
@@ -76,7 +103,7 @@ func applyTo[S interface{ rev() int64 }](t *Town, m *map[string]S, id string, s 
 		*m = map[string]S{}
 	}
 	(*m)[id] = s
-	t.UpdatedAt = at
+	t.Touch(at)
 	return true
 }
 
@@ -95,6 +122,26 @@ func (t *Town) ApplyContactList(id string, s ContactListState, at time.Time) boo
 	return applyTo(t, &t.ContactLists, id, s, at)
 }
 
+// ApplyAssignment records an assignment's state at its revision.
+func (t *Town) ApplyAssignment(id string, s AssignmentState, at time.Time) bool {
+	return applyTo(t, &t.Assignments, id, s, at)
+}
+
+// ApplyCase records a petition case's state at its revision.
+func (t *Town) ApplyCase(id string, s CaseState, at time.Time) bool {
+	return applyTo(t, &t.Cases, id, s, at)
+}
+
+// CommunityOf is the community the cadre links in the programme year ("" when none).
+func (t Town) CommunityOf(cadre string, year int) string {
+	for _, a := range t.Assignments {
+		if a.Cadre == cadre && a.Year == year && a.Community != "" {
+			return a.Community
+		}
+	}
+	return ""
+}
+
 // ApplyForwarded records the forwarding of a year's lists; the first forwarding counts.
 func (t *Town) ApplyForwarded(year int, at time.Time) bool {
 	key := strconv.Itoa(year)
@@ -108,23 +155,31 @@ func (t *Town) ApplyForwarded(year int, at time.Time) bool {
 	return true
 }
 
+// Touch moves UpdatedAt to at, never back: the row's time is that of the latest change it
+// holds, whatever order the topics' events were applied in (a rebuild reads them in another).
+func (t *Town) Touch(at time.Time) {
+	if at.After(t.UpdatedAt) {
+		t.UpdatedAt = at
+	}
+}
+
 // CadreName is a cadre's name as personnel last described it ("" when unknown).
 func (t Town) CadreName(id string) string { return t.Cadres[id].Name }
 
-// ApplyCommunity records a community's state at rev; it reports false when the projection
+// ApplyCommunity records a community's state at its revision; it reports false when the projection
 // already holds that revision or a newer one, or the town was erased.
-func (t *Town) ApplyCommunity(code string, rev int64, archived bool, at time.Time) bool {
+func (t *Town) ApplyCommunity(code string, s CommunityState, at time.Time) bool {
 	if t.Erased {
 		return false
 	}
-	if cur, ok := t.Communities[code]; ok && cur.Rev >= rev {
+	if cur, ok := t.Communities[code]; ok && cur.Rev >= s.Rev {
 		return false
 	}
 	if t.Communities == nil {
 		t.Communities = map[string]CommunityState{}
 	}
-	t.Communities[code] = CommunityState{Rev: rev, Archived: archived}
-	t.UpdatedAt = at
+	t.Communities[code] = s
+	t.Touch(at)
 	return true
 }
 

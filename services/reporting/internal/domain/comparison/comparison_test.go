@@ -13,20 +13,20 @@ func TestApplyCommunity_IsIdempotentAndOrdered(t *testing.T) {
 	t.Parallel()
 	now := time.Now()
 	var town comparison.Town
-	require.True(t, town.ApplyCommunity("130624100201", 1, false, now))
-	require.False(t, town.ApplyCommunity("130624100201", 1, false, now), "a redelivery changes nothing")
-	require.True(t, town.ApplyCommunity("130624100202", 1, false, now))
+	require.True(t, town.ApplyCommunity("130624100201", comparison.CommunityState{Rev: 1, Archived: false}, now))
+	require.False(t, town.ApplyCommunity("130624100201", comparison.CommunityState{Rev: 1, Archived: false}, now), "a redelivery changes nothing")
+	require.True(t, town.ApplyCommunity("130624100202", comparison.CommunityState{Rev: 1, Archived: false}, now))
 	require.Equal(t, 2, town.CommunityCount())
 
-	require.True(t, town.ApplyCommunity("130624100201", 3, true, now))
-	require.False(t, town.ApplyCommunity("130624100201", 2, false, now), "an older event arriving late changes nothing")
+	require.True(t, town.ApplyCommunity("130624100201", comparison.CommunityState{Rev: 3, Archived: true}, now))
+	require.False(t, town.ApplyCommunity("130624100201", comparison.CommunityState{Rev: 2, Archived: false}, now), "an older event arriving late changes nothing")
 	require.Equal(t, 1, town.CommunityCount(), "archived communities are not counted")
 }
 
 func TestApplyCommunity_IgnoredAfterErase(t *testing.T) {
 	t.Parallel()
 	town := comparison.Town{Erased: true}
-	require.False(t, town.ApplyCommunity("130624100201", 1, false, time.Now()))
+	require.False(t, town.ApplyCommunity("130624100201", comparison.CommunityState{Rev: 1, Archived: false}, time.Now()))
 	require.Zero(t, town.CommunityCount())
 }
 

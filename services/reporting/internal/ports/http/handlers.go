@@ -19,6 +19,14 @@ func Routes(a app.Application) map[string]fiber.Handler {
 	h := Handlers{a}
 	return map[string]fiber.Handler{
 		"countyComparison":      h.CountyComparison,
+		"countyMonth":           h.CountyMonth,
+		"countyTrend":           h.CountyTrend,
+		"townMonth":             h.TownMonth,
+		"startRebuild":          h.StartRebuild,
+		"latestRebuild":         h.LatestRebuild,
+		"getWebhook":            h.GetWebhook,
+		"configureWebhook":      h.ConfigureWebhook,
+		"listWebhookDeliveries": h.ListWebhookDeliveries,
 		"listMonthlyReports":    h.ListMonthlyReports,
 		"getMonthlyReport":      h.GetMonthlyReport,
 		"saveMonthlyReport":     h.SaveMonthlyReport,
@@ -57,10 +65,10 @@ type comparisonResponse struct {
 	Towns []comparison.Row `json:"towns"`
 }
 
-// comparisonMonth is the month whose reports the comparison counts: ?month=, by default the
+// comparisonMonth is the month whose reports the comparison counts: ?<param>=, by default the
 // previous Beijing month (the one reported on now).
-func comparisonMonth(c *fiber.Ctx) (string, error) {
-	if q := c.Query("month"); q != "" {
+func comparisonMonth(c *fiber.Ctx, param string) (string, error) {
+	if q := c.Query(param); q != "" {
 		m, err := calendar.ParseMonth(q)
 		if err != nil {
 			return "", ErrBadMonth
@@ -71,7 +79,7 @@ func comparisonMonth(c *fiber.Ctx) (string, error) {
 }
 
 func (h Handlers) CountyComparison(c *fiber.Ctx) error {
-	month, err := comparisonMonth(c)
+	month, err := comparisonMonth(c, "month")
 	if err != nil {
 		return err
 	}

@@ -104,7 +104,7 @@ func monthlyReportRows(reps []app.MonthlyReportView) [][]any {
 }
 
 func (h Handlers) ExportComparison(c *fiber.Ctx) error {
-	month, err := comparisonMonth(c)
+	month, err := comparisonMonth(c, "month")
 	if err != nil {
 		return err
 	}

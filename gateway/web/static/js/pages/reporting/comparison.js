@@ -1,15 +1,18 @@
 // 乡镇对比 (D4): towns side by side on one month — cadres, monthly reports handed in, on time
-// and approved, one-links-five lists complete and forwarded. No league table: towns stay in
-// code order and the figures are not ranked (national rules discourage ranking); a town opens
-// its monthly reports (town → cadre).
+// and approved, one-links-five lists complete and forwarded — and the county's trend over the
+// twelve months up to it, as a chart with its table one click away. No league table: towns
+// stay in code order and the figures are not ranked (national rules discourage ranking); a
+// town opens its month (town → community → cadre).
 
 import { h, mount } from '../../ui/dom.js';
 import { createTable } from '../../ui/table.js';
 import { get } from '../../api.js';
 import { t } from '../../i18n.js';
-import { beijingToday, formatDateTime, formatNumber } from '../../format.js';
+import { beijingToday, formatDateTime, formatMonth, formatNumber } from '../../format.js';
 import { navigate } from '../../router.js';
 import * as session from '../../session.js';
+import { errorBanner } from '../../ui/banner.js';
+import { lineChart } from './chart.js';
 
 export const title = 'reporting.comparison.title';
 
@@ -27,7 +30,7 @@ export async function render(ctx) {
   picker.addEventListener('change', () => picker.value && navigate('/comparison', { month: picker.value }));
   const open = (r) => {
     session.setTown(r.town, { quiet: true });
-    navigate('/reports', { month });
+    navigate('/town-month', { month });
   };
   const table = createTable({
     caption: 'reporting.comparison.title',
@@ -54,5 +57,52 @@ export async function render(ctx) {
     h('div', { class: 'toolbar-field' }, h('label', { class: 'field-label' }, t('reporting.reports.month')), picker),
     h('p', { class: 'lead' }, t('reporting.comparison.lead')),
     table.el,
+    trend(ctx, month),
   );
+}
+
+/** The rates the trend draws, as the API names them (rollup.Rates). */
+export const RATES = ['reporting', 'timeliness', 'stationing', 'contactLists'];
+
+const percent = (v) => (v === null || v === undefined ? '—' : `${v}%`);
+
+// trend is the county's months up to month: a chart of the rates, and the table behind it.
+function trend(ctx, month) {
+  const body = h('div', null, h('p', { class: 'muted' }, t('common.loading')));
+  const section = h('section', { class: 'card', 'aria-labelledby': 'trend-title' }, h('h2', { id: 'trend-title' }, t('reporting.trend.title')), body);
+  get('county/comparison/trend', { to: month }, { signal: ctx.signal })
+    .then((res) => {
+      const months = (res && res.months) || [];
+      const chart = lineChart({
+        label: t('reporting.trend.title'),
+        labels: months.map((m) => formatMonth(m.month)),
+        series: RATES.map((k) => ({ label: t(`reporting.trend.rate.${k}`), values: months.map((m) => m.rates[k]) })),
+      });
+      const table = createTable({
+        caption: 'reporting.trend.table',
+        rows: months,
+        columns: [
+          { key: 'month', label: 'reporting.trend.col.month', primary: true, render: (m) => formatMonth(m.month) },
+          { key: 'cadres', label: 'reporting.comparison.col.cadres', align: 'end', render: (m) => formatNumber(m.cadres) },
+          ...RATES.map((k) => ({ key: k, label: `reporting.trend.rate.${k}`, align: 'end', render: (m) => percent(m.rates[k]) })),
+          { key: 'backlogCasesResolved', label: 'reporting.months.col.backlog', align: 'end', render: (m) => formatNumber(m.backlogCasesResolved) },
+        ],
+        empty: 'reporting.comparison.empty',
+      });
+      table.el.hidden = true;
+      const toggle = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'aria-expanded': 'false' }, t('reporting.trend.showTable'));
+      toggle.addEventListener('click', () => {
+        const showTable = table.el.hidden;
+        table.el.hidden = !showTable;
+        chart.hidden = showTable;
+        toggle.setAttribute('aria-expanded', String(showTable));
+        toggle.textContent = t(showTable ? 'reporting.trend.showChart' : 'reporting.trend.showTable');
+      });
+      mount(body, h('p', { class: 'lead' }, t('reporting.trend.lead')), toggle, chart, table.el);
+    })
+    .catch((err) => {
+      if (err && err.name === 'AbortError') return;
+      mount(body, errorBanner(err));
+    });
+  return section;
 }
