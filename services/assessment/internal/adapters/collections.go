@@ -15,6 +15,11 @@ const (
 	recallsCollection        = "recalls"
 	assessmentsCollection    = "assessments"
 	demonstrationsCollection = "demonstration_points"
+	// The read model of the indicator inputs, fed by the other services' events.
+	indicatorsCollection   = "indicators"
+	caseRecordsCollection  = "case_records"
+	sourceOwnersCollection = "source_owners"
+	cadresCollection       = "cadres"
 	// weightsCollection is county-wide: the county sets one set of weights per year.
 	weightsCollection = "weights"
 )
@@ -22,7 +27,7 @@ const (
 // Collections and indexes assessment keeps in every town's database.
 var (
 	Collections = []string{inspectionsCollection, findingsCollection, tasksCollection, recallsCollection,
-		assessmentsCollection, demonstrationsCollection}
+		assessmentsCollection, demonstrationsCollection, indicatorsCollection, caseRecordsCollection, sourceOwnersCollection, cadresCollection}
 	Indexes = []store.Index{
 		{Collection: inspectionsCollection, Keys: bson.D{{Key: "year", Value: 1}, {Key: "_id", Value: 1}}},
 		{Collection: findingsCollection, Keys: bson.D{{Key: "inspection", Value: 1}}},
@@ -30,5 +35,6 @@ var (
 		{Collection: tasksCollection, Keys: bson.D{{Key: "source.id", Value: 1}}},
 		{Collection: recallsCollection, Keys: bson.D{{Key: "cadre", Value: 1}}},
 		{Collection: assessmentsCollection, Keys: bson.D{{Key: "year", Value: 1}, {Key: "cadre", Value: 1}}, Unique: true},
+		{Collection: indicatorsCollection, Keys: bson.D{{Key: "year", Value: 1}, {Key: "_id", Value: 1}}},
 	}
 )

@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"dundian.local/libs/outbox"
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/store"
 	"dundian.local/libs/tasks"
 	"dundian.local/services/assessment/internal/app"
@@ -18,8 +19,9 @@ import (
 	"dundian.local/services/assessment/internal/domain/yearend"
 )
 
-// NewStores returns the MongoDB repositories of the use cases.
-func NewStores(st store.Service, ob *outbox.Outbox) app.Stores {
+// NewStores returns the MongoDB repositories of the use cases; platform is the service's
+// copy of the programme calendar and the towns' settings.
+func NewStores(st store.Service, ob *outbox.Outbox, platform platformcopy.Copy) app.Stores {
 	return app.Stores{
 		Inspections: repo[inspection.Inspection]{store: st, outbox: ob, coll: inspectionsCollection,
 			rev: func(v *inspection.Inspection) *int64 { return &v.Rev }, notFound: inspection.ErrNotFound},
@@ -28,13 +30,17 @@ func NewStores(st store.Service, ob *outbox.Outbox) app.Stores {
 		Tasks: repo[tasks.Task]{store: st, outbox: ob, coll: tasksCollection,
 			rev: func(v *tasks.Task) *int64 { return &v.Rev }, notFound: app.ErrNoRectification, exists: app.ErrRectificationExists},
 		Recalls: repo[recall.Case]{store: st, outbox: ob, coll: recallsCollection,
-			rev: func(v *recall.Case) *int64 { return &v.Rev }, notFound: recall.ErrNotFound},
+			rev: func(v *recall.Case) *int64 { return &v.Rev }, notFound: recall.ErrNotFound, exists: recall.ErrExists},
 		Assessments: repo[yearend.Assessment]{store: st, outbox: ob, coll: assessmentsCollection,
 			rev: func(v *yearend.Assessment) *int64 { return &v.Rev }, notFound: yearend.ErrNotFound, exists: app.ErrAssessmentExists},
 		Demonstrations: repo[demonstration.Point]{store: st, outbox: ob, coll: demonstrationsCollection,
 			rev: func(v *demonstration.Point) *int64 { return &v.Rev }, notFound: demonstration.ErrNotFound, exists: demonstration.ErrExists},
-		Weights: Weights{st},
-		Results: NewResults(st),
+		Weights:    Weights{st},
+		Results:    NewResults(st),
+		Indicators: NewIndicators(st),
+		Thresholds: Thresholds{st},
+		Calendars:  platform,
+		Rankings:   Rankings{platform},
 	}
 }
 

@@ -49,6 +49,10 @@ type Stores struct {
 	Demonstrations Repository[demonstration.Point]
 	Weights        Weights
 	Results        ResultsReader
+	Indicators     IndicatorStore
+	Thresholds     ThresholdStore
+	Calendars      Calendars
+	Rankings       RankingSettings
 }
 
 // Application is assessment's use cases.
@@ -57,6 +61,7 @@ type Application struct {
 	Recalls        Recalls
 	Assessments    Assessments
 	Demonstrations Demonstrations
+	Projection     Projection
 }
 
 // New wires the use cases over the stores; now is the clock.
@@ -66,6 +71,7 @@ func New(s Stores, now func() time.Time) Application {
 		Recalls:        Recalls{s, now},
 		Assessments:    Assessments{s, s.Results, now},
 		Demonstrations: Demonstrations{s, now},
+		Projection:     Projection{s, now},
 	}
 }
 

@@ -3,13 +3,12 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
-	"maps"
 	"time"
 
 	"dundian.local/libs/auth"
 	"dundian.local/libs/errs"
 	"dundian.local/libs/events"
+	"dundian.local/libs/tenancy"
 	"dundian.local/services/assessment/internal/domain/scoring"
 	"dundian.local/services/assessment/internal/domain/yearend"
 )
@@ -24,7 +23,9 @@ type Assessments struct {
 // View is an assessment with its drafted score explained line by line.
 type View struct {
 	yearend.Assessment
-	Scored yearend.Scored `json:"scored"`
+	// CadreName is the cadre's name as personnel last announced it ("" until it did).
+	CadreName string         `json:"cadreName,omitempty"`
+	Scored    yearend.Scored `json:"scored"`
 }
 
 // WeightsFor returns the county's weights of the year, or the defaults when none were set.
@@ -79,10 +80,39 @@ func (u Assessments) Get(ctx context.Context, year int, cadre string) (View, err
 		return View{}, yearend.ErrNotFound
 	}
 	a, err := u.s.Assessments.Get(ctx, yearend.ID(year, cadre))
+	if errors.Is(err, yearend.ErrNotFound) {
+		return u.unstarted(ctx, year, cadre)
+	}
 	if err != nil {
 		return View{}, err
 	}
 	return u.view(ctx, a)
+}
+
+// unstarted is the draft of a cadre nobody has touched yet: it exists as soon as something
+// was recorded about the cadre.
+func (u Assessments) unstarted(ctx context.Context, year int, cadre string) (View, error) {
+	town, err := tenancy.TownFrom(ctx)
+	if err != nil {
+		return View{}, err
+	}
+	a, err := yearend.New(town, year, cadre)
+	if err != nil {
+		return View{}, yearend.ErrNotFound
+	}
+	in, found, err := recorded(ctx, u.s, u.now(), year, cadre)
+	if err != nil {
+		return View{}, err
+	}
+	if !found {
+		return View{}, yearend.ErrNotFound
+	}
+	w, err := u.WeightsFor(ctx, year)
+	if err != nil {
+		return View{}, err
+	}
+	a.Inputs = in
+	return u.named(ctx, View{Assessment: a, Scored: a.Compute(w)})
 }
 
 // List returns the town's assessments of a year (town office, leaders, county).
@@ -94,13 +124,33 @@ func (u Assessments) List(ctx context.Context, year int, after string, limit int
 	if !p.Has(auth.TownAdmin, auth.TownLeader, auth.CountyAdmin, auth.CountyInspector) {
 		return nil, errs.ErrForbidden
 	}
-	list, err := u.s.Assessments.List(ctx, map[string]any{"year": year}, after, limit)
+	// The year's cadres are those with an assessment and those with records: both lists
+	// are in the same _id order, so one page of each merges into the page.
+	started, err := u.s.Assessments.List(ctx, map[string]any{"year": year}, after, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]View, 0, len(list))
-	for _, a := range list {
-		v, err := u.view(ctx, a)
+	records, err := u.s.Indicators.List(ctx, year, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]View, 0, limit)
+	for len(out) < limit && (len(started) > 0 || len(records) > 0) {
+		var v View
+		switch {
+		case len(records) == 0 || (len(started) > 0 && started[0].ID <= records[0].ID):
+			if len(records) > 0 && records[0].ID == started[0].ID {
+				records = records[1:]
+			}
+			v, err = u.view(ctx, started[0])
+			started = started[1:]
+		default:
+			v, err = u.unstarted(ctx, year, records[0].Owner)
+			records = records[1:]
+		}
+		if errors.Is(err, yearend.ErrNotFound) {
+			continue // a record whose sources all moved elsewhere
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -115,50 +165,19 @@ func (u Assessments) view(ctx context.Context, a yearend.Assessment) (View, erro
 		return View{}, err
 	}
 	if a.Status != yearend.Finalised {
-		recorded, err := u.recorded(ctx, a.Year, a.Cadre)
+		in, _, err := recorded(ctx, u.s, u.now(), a.Year, a.Cadre)
 		if err != nil {
 			return View{}, err
 		}
-		a.Inputs = merged(recorded, a.Inputs)
+		a.Inputs = in
 	}
-	return View{Assessment: a, Scored: a.Compute(w)}, nil
+	return u.named(ctx, View{Assessment: a, Scored: a.Compute(w)})
 }
 
-// recorded are the inputs this service holds itself: the findings of the year's inspections
-// about the cadre, integrity breaches (S7) counted apart.
-func (u Assessments) recorded(ctx context.Context, year int, cadre string) (map[scoring.Indicator]scoring.Input, error) {
-	findings, err := u.s.Findings.List(ctx, map[string]any{"cadre": cadre, "year": year}, "", 1000)
-	if err != nil {
-		return nil, err
-	}
-	var other, breaches float64
-	for _, f := range findings {
-		if f.IntegrityBreach() {
-			breaches++
-		} else {
-			other++
-		}
-	}
-	return map[scoring.Indicator]scoring.Input{
-		scoring.InspectionFindings: {Achieved: other, Source: fmt.Sprintf("督查记录：%d条问题", int(other))},
-		scoring.IntegrityBreaches:  {Achieved: breaches, Source: fmt.Sprintf("督查记录：%d条违反廉洁纪律问题", int(breaches))},
-	}, nil
-}
-
-// merged are the recorded inputs overridden by those entered by hand.
-func merged(recorded, entered map[scoring.Indicator]scoring.Input) map[scoring.Indicator]scoring.Input {
-	out := make(map[scoring.Indicator]scoring.Input, len(recorded)+len(entered))
-	maps.Copy(out, recorded)
-	maps.Copy(out, entered)
-	return out
-}
-
-// SetInputs records indicator inputs, each with its source (inspectors and the town office).
-func (u Assessments) SetInputs(ctx context.Context, year int, cadre string, in map[scoring.Indicator]scoring.Input) (View, error) {
-	return u.change(ctx, year, cadre, []auth.Role{auth.CountyInspector, auth.CountyAdmin, auth.TownAdmin},
-		func(p auth.Principal, a *yearend.Assessment) (string, error) {
-			return events.AssessmentChanged, a.SetInputs(in)
-		})
+func (u Assessments) named(ctx context.Context, v View) (View, error) {
+	name, err := u.s.Indicators.CadreName(ctx, v.Cadre)
+	v.CadreName = name
+	return v, err
 }
 
 // Examine records the cadre's own self-examination.
@@ -177,22 +196,31 @@ func (u Assessments) Adjust(ctx context.Context, year int, cadre string, points 
 }
 
 // Finalise fixes the grade; its event goes to the cadre's personal file. The recorded
-// inputs are kept with it, so the final score no longer follows later findings.
+// inputs are kept with it, so the final score no longer follows later records.
 func (u Assessments) Finalise(ctx context.Context, year int, cadre string, grade scoring.Grade) (View, error) {
+	p, _, err := caller(ctx)
+	if err != nil {
+		return View{}, err
+	}
+	if !p.Has(auth.CountyInspector, auth.CountyAdmin) {
+		return View{}, errs.ErrForbidden
+	}
 	w, err := u.WeightsFor(ctx, year)
 	if err != nil {
 		return View{}, err
 	}
-	recorded, err := u.recorded(ctx, year, cadre)
+	in, found, err := recorded(ctx, u.s, u.now(), year, cadre)
 	if err != nil {
 		return View{}, err
 	}
+	if !found {
+		if _, err := u.s.Assessments.Get(ctx, yearend.ID(year, cadre)); err != nil {
+			return View{}, err // nothing was recorded to finalise
+		}
+	}
 	return u.change(ctx, year, cadre, []auth.Role{auth.CountyInspector, auth.CountyAdmin},
 		func(p auth.Principal, a *yearend.Assessment) (string, error) {
-			if a.Status != yearend.Finalised {
-				a.Inputs = merged(recorded, a.Inputs)
-			}
-			return events.AssessmentFinalised, a.Finalise(w, grade, p.AccountID, u.now())
+			return events.AssessmentFinalised, a.Finalise(w, in, grade, p.AccountID, u.now())
 		})
 }
 
@@ -212,33 +240,27 @@ func (u Assessments) change(ctx context.Context, year int, cadre string, roles [
 	if err != nil {
 		return View{}, err
 	}
-	for range 2 {
-		a, err := u.s.Assessments.Update(ctx, fresh.ID, p.AccountID, func(a *yearend.Assessment) (string, error) { return fn(p, a) })
-		if err == nil {
-			return u.view(ctx, a)
-		}
-		if !errors.Is(err, yearend.ErrNotFound) {
-			return View{}, err
-		}
-		// the first change of the year starts the assessment; a concurrent start wins and we update it
-		start := fresh
-		typ, err := fn(p, &start)
-		if err != nil {
-			return View{}, err
-		}
-		if typ == events.AssessmentFinalised {
-			return View{}, yearend.ErrNotFound // nothing was recorded to finalise
-		}
-		typ = events.AssessmentStarted
-		err = u.s.Assessments.Add(ctx, start.ID, &start, typ, p.AccountID)
-		if err == nil {
-			return u.view(ctx, start)
-		}
-		if !errors.Is(err, ErrAssessmentExists) {
-			return View{}, err
-		}
+	update := func() (yearend.Assessment, error) {
+		return u.s.Assessments.Update(ctx, fresh.ID, p.AccountID, func(a *yearend.Assessment) (string, error) { return fn(p, a) })
 	}
-	return View{}, errs.ErrConflict
+	a, err := update()
+	if errors.Is(err, yearend.ErrNotFound) {
+		// The first change of the year starts the assessment (a concurrent start wins), then
+		// the change applies to it with its own event; a change that would be refused starts
+		// nothing.
+		probe, _ := yearend.New(town, year, cadre) // a copy that shares nothing with fresh
+		if _, err := fn(p, &probe); err != nil {
+			return View{}, err
+		}
+		if err := u.s.Assessments.Add(ctx, fresh.ID, &fresh, events.AssessmentStarted, p.AccountID); err != nil && !errors.Is(err, ErrAssessmentExists) {
+			return View{}, err
+		}
+		a, err = update()
+	}
+	if err != nil {
+		return View{}, err
+	}
+	return u.view(ctx, a)
 }
 
 // ErrAssessmentExists is what the assessments repository returns for a second start.

@@ -7,6 +7,7 @@ import (
 
 	"dundian.local/libs/events"
 	"dundian.local/libs/outbox"
+	"dundian.local/libs/platformcopy"
 	"dundian.local/libs/process"
 	"dundian.local/libs/routes"
 	"dundian.local/services/assessment/internal/adapters"
@@ -18,20 +19,24 @@ import (
 const Name = "assessment"
 
 // New builds assessment on a process: its routes of the table, the outbox relay, the
-// consumer of its results and the preparation of every new town's collections.
+// consumer of the events it follows and the preparation of every new town's collections.
 func New(ctx context.Context, p *process.Process) (app.Application, error) {
 	st := p.Store.Service(Name)
 	ob, err := outbox.New(outbox.Config{Client: p.Store, Prefix: Name, Publisher: p.Publisher, Topic: events.Topic(events.Assessment), Log: p.Log})
 	if err != nil {
 		return app.Application{}, err
 	}
-	a := app.New(adapters.NewStores(st, ob), func() time.Time { return time.Now().UTC() })
+	cals := platformcopy.New(st)
+	a := app.New(adapters.NewStores(st, ob, cals), func() time.Time { return time.Now().UTC() })
 	if err := p.Mount(routes.Assessment, porthttp.Routes(a)); err != nil {
 		return app.Application{}, err
 	}
-	// The county's comparison reads a county-wide copy of the finalised results, filled
-	// from this service's own events.
-	if err := p.Consume(Name, []string{events.Topic(events.Assessment)}, adapters.NewResults(st).EventHandler()); err != nil {
+	// One consumer follows the other services' records (the indicator inputs and the recall
+	// triggers), the platform's calendar, and this service's own findings and finalised
+	// results (the county's comparison reads a county-wide copy of them).
+	topics := []string{events.Topic(events.Platform), events.Topic(events.Personnel), events.Topic(events.Fieldwork),
+		events.Topic(events.Petitions), events.Topic(events.Reporting), events.Topic(events.Assessment)}
+	if err := p.Consume(Name, topics, adapters.EventHandler(a, adapters.NewResults(st), cals)); err != nil {
 		return app.Application{}, err
 	}
 	if err := p.PrepareTowns(Name, adapters.Collections, adapters.Indexes); err != nil {

@@ -267,24 +267,33 @@ func TestYearEnd_AdjustWithoutReasonIsRefused_FinalisedOnceToThePersonalFile(t *
 	t.Parallel()
 	s := assessment(t)
 	town := testkit.NewTown(t)
-	path := base(town) + "/assessments/2026/c1"
-	r := s.Do(t, inspector, http.MethodPut, path+"/inputs", map[string]any{"inputs": map[string]any{
-		"stationing_days": map[string]any{"achieved": 90, "expected": 100, "source": "督导组核查考勤"},
-		"satisfaction":    map[string]any{"achieved": 80, "expected": 100, "source": "满意度测评"},
-	}})
-	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	c1 := "c-" + uuid.NewString()[:8]
+	publish(t, event(town, events.ContactListAccepted, "cl-"+c1, 2,
+		events.ContactListData{Cadre: c1, Year: 2025, Kinds: []string{"a", "b", "c", "d", "e"}}))
+	path := base(town) + "/assessments/2025/" + c1
 	var a assessmentJSON
-	r.JSON(t, &a)
-	require.InDelta(t, 45.0, a.Scored.Draft.Total, 1e-9) // 18 + 12, and no findings recorded: 10 + 5
-	require.Contains(t, a.Scored.Draft.Lines[0].ExplainZh, "督导组核查考勤")
+	testkit.Eventually(t, 60*time.Second, func() bool {
+		r := s.Do(t, inspector, http.MethodGet, path, nil)
+		if r.Status == http.StatusOK {
+			r.JSON(t, &a)
+		}
+		return r.Status == http.StatusOK
+	}, "the draft exists once something was recorded about the cadre")
+	// 10 for the complete list, 10 + 10 where nothing was required (opinions, cases), 10 + 5 without findings
+	require.InDelta(t, 45.0, a.Scored.Draft.Total, 1e-9)
+	for _, l := range a.Scored.Draft.Lines {
+		if l.Indicator == "one_links_five" {
+			require.Contains(t, l.ExplainZh, events.ContactListAccepted, "the point names its source")
+		}
+	}
 
-	require.Equal(t, http.StatusOK, s.Do(t, cadre(town, "c1"), http.MethodPut, path+"/self-examination",
+	require.Equal(t, http.StatusOK, s.Do(t, cadre(town, c1), http.MethodPut, path+"/self-examination",
 		map[string]string{"text": "对照群众意见，走访不够深入，已整改"}).Status)
 	require.Equal(t, http.StatusNotFound, s.Do(t, cadre(town, "c2"), http.MethodPut, path+"/self-examination",
 		map[string]string{"text": "x"}).Status, "a cadre writes only their own")
 	require.Equal(t, http.StatusNotFound, s.Do(t, cadre(town, "c2"), http.MethodGet, path, nil).Status)
 
-	r = s.Do(t, inspector, http.MethodPost, path+"/adjustments", map[string]any{"points": 5})
+	r := s.Do(t, inspector, http.MethodPost, path+"/adjustments", map[string]any{"points": 5})
 	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
 	var p httpx.ProblemJSON
 	r.JSON(t, &p)
@@ -299,16 +308,16 @@ func TestYearEnd_AdjustWithoutReasonIsRefused_FinalisedOnceToThePersonalFile(t *
 	r = s.Do(t, inspector, http.MethodPost, path+"/finalise", map[string]string{"grade": "basic"})
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	require.Equal(t, http.StatusConflict, s.Do(t, inspector, http.MethodPost, path+"/finalise", map[string]string{"grade": "excellent"}).Status)
-	r = s.Do(t, cadre(town, "c1"), http.MethodGet, path, nil)
+	r = s.Do(t, cadre(town, c1), http.MethodGet, path, nil)
 	require.Equal(t, http.StatusOK, r.Status)
 	r.JSON(t, &a)
 	require.Equal(t, "finalised", a.Status)
 	require.Equal(t, "basic", a.Grade)
 
-	ev := readEvent(t, "2026|c1", events.AssessmentFinalised)
+	ev := readEvent(t, "2025|"+c1, events.AssessmentFinalised)
 	var data events.AssessmentFinalisedData
 	require.NoError(t, ev.Unmarshal(&data))
-	require.Equal(t, events.AssessmentFinalisedData{Cadre: "c1", Year: 2026, Grade: "basic", Score: 50}, data)
+	require.Equal(t, events.AssessmentFinalisedData{Cadre: c1, Year: 2025, Grade: "basic", Score: 50}, data)
 	require.Equal(t, town, ev.Town)
 }
 
@@ -329,8 +338,7 @@ func TestYearEnd_RecordedFindingsDeductWithTheirSource(t *testing.T) {
 		require.Equal(t, http.StatusCreated, s.Do(t, office(town), http.MethodPost, path+"/findings",
 			map[string]any{"category": cat, "severity": "general", "cadre": "c7", "description": "问题"}).Status)
 	}
-	r = s.Do(t, inspector, http.MethodPut, base(town)+"/assessments/2026/c7/inputs", map[string]any{"inputs": map[string]any{
-		"satisfaction": map[string]any{"achieved": 90, "expected": 100, "source": "满意度测评"}}})
+	r = s.Do(t, inspector, http.MethodGet, base(town)+"/assessments/2026/c7", nil)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	var a assessmentJSON
 	r.JSON(t, &a)
@@ -338,12 +346,13 @@ func TestYearEnd_RecordedFindingsDeductWithTheirSource(t *testing.T) {
 	for _, l := range a.Scored.Draft.Lines {
 		lines[l.Indicator] = l.Points
 		if l.Indicator == "integrity_breaches" {
-			require.Contains(t, l.ExplainZh, "督查记录：1条违反廉洁纪律问题")
+			require.Contains(t, l.ExplainZh, "督查记录1条违反廉洁纪律问题")
+			require.Contains(t, l.ExplainZh, events.FindingRecorded)
 		}
 	}
 	require.InDelta(t, 6.0, lines["inspection_findings"], 1e-9, "two findings at 2 points each off 10")
 	require.InDelta(t, 0.0, lines["integrity_breaches"], 1e-9, "one breach takes the whole 5")
-	require.InDelta(t, 19.5, a.Scored.Draft.Total, 1e-9) // 13.5 + 6 + 0
+	require.InDelta(t, 6.0, a.Scored.Draft.Total, 1e-9, "nothing else was recorded about the cadre")
 }
 
 func TestWeights_SetByTheCountyChangeTheDraft(t *testing.T) {
@@ -355,20 +364,19 @@ func TestWeights_SetByTheCountyChangeTheDraft(t *testing.T) {
 		"logs_and_diaries": {"points": 10}, "opinions_handled": {"points": 10}, "petitions_resolved": {"points": 5},
 		"satisfaction": {"points": 10}, "inspection_findings": {"points": 10, "perItem": 2}, "integrity_breaches": {"points": 5, "perItem": 5},
 	}
-	require.Equal(t, http.StatusForbidden, s.Do(t, inspector, http.MethodPut, "/api/v1/county/assessment-weights/2031", map[string]any{"weights": w}).Status)
+	require.Equal(t, http.StatusForbidden, s.Do(t, inspector, http.MethodPut, "/api/v1/county/assessment-weights/2024", map[string]any{"weights": w}).Status)
 	w["satisfaction"]["points"] = 11
-	require.Equal(t, http.StatusBadRequest, s.Do(t, county, http.MethodPut, "/api/v1/county/assessment-weights/2031", map[string]any{"weights": w}).Status,
+	require.Equal(t, http.StatusBadRequest, s.Do(t, county, http.MethodPut, "/api/v1/county/assessment-weights/2024", map[string]any{"weights": w}).Status,
 		"weights that do not total 100")
 	w["satisfaction"]["points"] = 10
-	require.Equal(t, http.StatusOK, s.Do(t, county, http.MethodPut, "/api/v1/county/assessment-weights/2031", map[string]any{"weights": w}).Status)
+	require.Equal(t, http.StatusOK, s.Do(t, county, http.MethodPut, "/api/v1/county/assessment-weights/2024", map[string]any{"weights": w}).Status)
 
 	town := testkit.NewTown(t)
-	r := s.Do(t, office(town), http.MethodPut, base(town)+"/assessments/2031/c1/inputs", map[string]any{"inputs": map[string]any{
-		"stationing_days": map[string]any{"achieved": 50, "expected": 100, "source": "乡镇考勤"}}})
-	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
-	var a assessmentJSON
-	r.JSON(t, &a)
-	require.InDelta(t, 30.0, a.Scored.Draft.Total, 1e-9, "half of the county's 30 points, and the full deduction indicators")
+	publish(t, stationed(town, "c1", 2024, 6)...)
+	testkit.Eventually(t, 60*time.Second, func() bool {
+		d, status := getDraft(t, s, office(town), town, 2024, "c1")
+		return status == http.StatusOK && d.counts("stationing_days") == "12/24" && d.line("stationing_days").Points == 15
+	}, "half the days of the year earn half of the county's 30 points")
 }
 
 func TestIsolation_AnotherTownsRecordsAreNotFound(t *testing.T) {
@@ -478,51 +486,68 @@ func TestComparison_DistributionsPerTownWithoutRanking(t *testing.T) {
 	t.Parallel()
 	s := assessment(t)
 	first, second := testkit.NewTown(t), testkit.NewTown(t)
-	finalise := func(town tenancy.TownCode, cadre string, satisfaction float64, grade string) {
+	// nothing is recorded about these cadres: 15 points without findings, plus the adjustment
+	finalise := func(town tenancy.TownCode, cadre string, adjust float64, grade string) {
 		path := base(town) + "/assessments/2032/" + cadre
-		r := s.Do(t, inspector, http.MethodPut, path+"/inputs", map[string]any{"inputs": map[string]any{
-			"satisfaction": map[string]any{"achieved": satisfaction, "expected": 100, "source": "测评"}}})
+		r := s.Do(t, inspector, http.MethodPost, path+"/adjustments", map[string]any{"points": adjust, "reason": "督导组综合评定"})
 		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 		r = s.Do(t, inspector, http.MethodPost, path+"/finalise", map[string]string{"grade": grade})
 		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	}
-	finalise(first, "c1", 100, "competent")
-	finalise(first, "c2", 0, "basic")
-	finalise(second, "c1", 50, "incompetent")
+	// the second town's settings list its cadres by result; the first keeps the default
+	publish(t, event(second, events.SettingsChanged, string(second), 1, map[string]any{"town": second, "rankingsShown": true}))
+	finalise(first, "c1", 65, "competent")
+	finalise(first, "c2", 50, "basic")
+	finalise(second, "c1", 10, "incompetent")
+	finalise(second, "c2", 70, "competent")
 
 	type dist struct {
-		Count  int            `json:"count"`
-		Grades map[string]int `json:"grades"`
-		Bands  map[string]int `json:"bands"`
+		Count     int            `json:"count"`
+		Grades    map[string]int `json:"grades"`
+		Bands     map[string]int `json:"bands"`
+		Histogram []int          `json:"histogram"`
+	}
+	type cadreResult struct {
+		Cadre string  `json:"cadre"`
+		Grade string  `json:"grade"`
+		Score float64 `json:"score"`
 	}
 	var got struct {
 		County dist `json:"county"`
 		Towns  []struct {
 			Town string `json:"town"`
 			dist
+			RankingsShown bool          `json:"rankingsShown"`
+			Cadres        []cadreResult `json:"cadres"`
 		} `json:"towns"`
 	}
 	testkit.Eventually(t, 60*time.Second, func() bool {
 		r := s.Do(t, inspector, http.MethodGet, "/api/v1/county/assessment-comparison/2032", nil)
 		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 		r.JSON(t, &got)
-		n := 0
+		n, ranked := 0, false
 		for _, tw := range got.Towns {
 			if tw.Town == string(first) || tw.Town == string(second) {
 				n += tw.Count
 			}
+			ranked = ranked || (tw.Town == string(second) && tw.RankingsShown)
 		}
-		return n == 3
-	}, "the finalised results reach the comparison")
+		return n == 4 && ranked
+	}, "the finalised results and the second town's settings reach the comparison")
 	for _, tw := range got.Towns {
 		switch tw.Town {
 		case string(first):
 			require.Equal(t, 1, tw.Grades["competent"])
 			require.Equal(t, 1, tw.Grades["basic"])
 			require.Equal(t, 0, tw.Grades["excellent"], "every grade is listed, even when none has it")
+			require.Equal(t, []int{0, 0, 0, 0, 0, 0, 1, 0, 1, 0}, tw.Histogram, "65 and 80 in their ten-point bins")
+			require.False(t, tw.RankingsShown)
+			require.Empty(t, tw.Cadres, "no cadre is listed by result where the town does not show rankings")
 		case string(second):
 			require.Equal(t, 1, tw.Grades["incompetent"])
 			require.Equal(t, 1, tw.Bands["0-59"])
+			require.Equal(t, []cadreResult{{"c2", "competent", 85}, {"c1", "incompetent", 25}}, tw.Cadres,
+				"the town that shows rankings lists its cadres best first")
 		}
 	}
 	for i := 1; i < len(got.Towns); i++ {
@@ -535,26 +560,29 @@ func TestAssessments_ExportAsExcel(t *testing.T) {
 	t.Parallel()
 	s := assessment(t)
 	town := testkit.NewTown(t)
-	require.Equal(t, http.StatusOK, s.Do(t, office(town), http.MethodPut, base(town)+"/assessments/2026/c1/inputs", map[string]any{"inputs": map[string]any{
-		"stationing_days": map[string]any{"achieved": 90, "expected": 100, "source": "考勤"}}}).Status)
-	r := s.Do(t, inspector, http.MethodGet, base(town)+"/assessments/2026?format=xlsx", nil)
+	publish(t, stationed(town, "c1", 2025, 9)...)
+	testkit.Eventually(t, 60*time.Second, func() bool {
+		d, status := getDraft(t, s, office(town), town, 2025, "c1")
+		return status == http.StatusOK && d.counts("stationing_days") == "18/24"
+	})
+	r := s.Do(t, inspector, http.MethodGet, base(town)+"/assessments/2025?format=xlsx", nil)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	require.Equal(t, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", r.Header.Get("Content-Type"))
 	f, err := excelize.OpenReader(bytes.NewReader(r.Body))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = f.Close() })
-	rows, err := f.GetRows("2026")
+	rows, err := f.GetRows("2025")
 	require.NoError(t, err)
 	require.Len(t, rows, 2, "the headings and the one cadre")
 	stationing := slices.Index(rows[0], "蹲点天数")
 	require.GreaterOrEqual(t, stationing, 0, "a column of the stationing points: %v", rows[0])
 	require.Equal(t, "c1", rows[1][0])
-	require.Equal(t, "18", rows[1][stationing], "the stationing points")
+	require.Equal(t, "15", rows[1][stationing], "the stationing points: 18 of 24 days × 20")
 	cell, err := excelize.CoordinatesToCellName(stationing+1, 2)
 	require.NoError(t, err)
-	typ, err := f.GetCellType("2026", cell)
+	typ, err := f.GetCellType("2025", cell)
 	require.NoError(t, err)
 	require.Contains(t, []excelize.CellType{excelize.CellTypeUnset, excelize.CellTypeNumber}, typ, "points stay numbers")
-	require.Equal(t, http.StatusNotFound, s.Do(t, office(testkit.NewTown(t)), http.MethodGet, base(town)+"/assessments/2026?format=xlsx", nil).Status,
+	require.Equal(t, http.StatusNotFound, s.Do(t, office(testkit.NewTown(t)), http.MethodGet, base(town)+"/assessments/2025?format=xlsx", nil).Status,
 		"another town's export is not found")
 }

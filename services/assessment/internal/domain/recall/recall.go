@@ -234,3 +234,7 @@ func (c *Case) advance(s Step, by string, txt string, at time.Time) error {
 }
 
 func text(s string) bool { return s != "" && utf8.RuneCountInString(s) <= maxText }
+
+// ErrExists is a second case under an id already taken: an automatic trigger raising the
+// case it already raised.
+var ErrExists = errs.Conflict("recall-exists", "this recall case was already raised", "该召回案件已立案")

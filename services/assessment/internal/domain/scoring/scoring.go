@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"dundian.local/libs/errs"
 )
@@ -94,30 +93,20 @@ func (w Weights) Validate() error {
 
 // Input is the recorded value of one indicator. A share indicator scores Achieved of
 // Expected (days stationed of days required, reports on time of reports due, …; satisfaction
-// is the rated share out of 100); a deduction indicator counts Achieved items. Source says
-// where the numbers come from: a read model fed by events, or the inspector's note.
+// is the rated share out of 100); a deduction indicator counts Achieved items. Source says in
+// words where the numbers come from, Records name the events and records they were counted from.
 type Input struct {
-	Achieved float64 `json:"achieved" bson:"achieved"`
-	Expected float64 `json:"expected,omitempty" bson:"expected,omitempty"`
-	Source   string  `json:"source" bson:"source"`
+	Achieved float64  `json:"achieved" bson:"achieved"`
+	Expected float64  `json:"expected,omitempty" bson:"expected,omitempty"`
+	Source   string   `json:"source" bson:"source"`
+	Records  []Record `json:"records,omitempty" bson:"records,omitempty"`
 }
 
-const maxSource = 200
-
-var ErrBadInput = errs.Invalid("assessment-input-invalid",
-	"an indicator's numbers cannot be negative, achieved cannot exceed expected, and the source must be named (at most 200 characters)",
-	"指标数据不能为负数，完成数不能大于应完成数，并须注明数据来源（不超过200字）")
-
-// Validate checks one input of indicator i.
-func (in Input) Validate(i Indicator) error {
-	src := strings.TrimSpace(in.Source)
-	if !i.Valid() || in.Achieved < 0 || in.Expected < 0 || src == "" || utf8.RuneCountInString(src) > maxSource {
-		return ErrBadInput
-	}
-	if !i.Deduction() && in.Achieved > in.Expected {
-		return ErrBadInput
-	}
-	return nil
+// Record is one source record of an input: the type of the event it came from and the id of
+// the entity in the service that owns it.
+type Record struct {
+	Type    string `json:"type" bson:"type"`
+	Subject string `json:"subject" bson:"subject"`
 }
 
 // Line is one indicator's points and why.

@@ -120,32 +120,6 @@ func TestWeights_Validate(t *testing.T) {
 	}
 }
 
-func TestInput_Validate(t *testing.T) {
-	t.Parallel()
-	for name, tc := range map[string]struct {
-		ind scoring.Indicator
-		in  scoring.Input
-		ok  bool
-	}{
-		"share with source":      {scoring.StationingDays, scoring.Input{Achieved: 3, Expected: 5, Source: "note"}, true},
-		"no source":              {scoring.StationingDays, scoring.Input{Achieved: 3, Expected: 5}, false},
-		"more achieved than due": {scoring.StationingDays, scoring.Input{Achieved: 6, Expected: 5, Source: "note"}, false},
-		"negative count":         {scoring.InspectionFindings, scoring.Input{Achieved: -1, Source: "note"}, false},
-		"deduction counts items": {scoring.InspectionFindings, scoring.Input{Achieved: 4, Source: "note"}, true},
-		"unknown indicator":      {"golf", scoring.Input{Achieved: 1, Expected: 1, Source: "note"}, false},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			err := tc.in.Validate(tc.ind)
-			if tc.ok {
-				require.NoError(t, err)
-			} else {
-				require.ErrorIs(t, err, scoring.ErrBadInput)
-			}
-		})
-	}
-}
-
 func TestSuggest_Thresholds(t *testing.T) {
 	t.Parallel()
 	for score, g := range map[float64]scoring.Grade{95: scoring.Excellent, 90: scoring.Excellent, 89.99: scoring.Competent,

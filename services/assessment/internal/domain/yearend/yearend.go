@@ -1,4 +1,4 @@
-// Package yearend is a cadre's year-end assessment (L2): the indicator inputs, the cadre's
+// Package yearend is a cadre's year-end assessment (L2): the recorded indicator inputs, the cadre's
 // self-examination (对照检查、自我剖析), the county supervision group's adjustments — each with
 // a written reason — and the final grade that goes to the cadre's personal file.
 package yearend
@@ -32,7 +32,9 @@ type Adjustment struct {
 }
 
 // Assessment is one cadre's assessment of one programme year. Its id is `<year>|<cadre>`,
-// so it is read by _id.
+// so it is read by _id. Its inputs come from the records other services and inspections
+// keep; they are stored only when the assessment is finalised. The one manual correction is
+// an adjustment with its written reason, author and time.
 type Assessment struct {
 	ID              string                              `json:"id" bson:"_id"`
 	Town            tenancy.TownCode                    `json:"town" bson:"town"`
@@ -83,26 +85,6 @@ func New(town tenancy.TownCode, year int, cadre string) (Assessment, error) {
 		Inputs: map[scoring.Indicator]scoring.Input{}, Adjustments: []Adjustment{}, Status: Draft}, nil
 }
 
-// SetInputs records indicator inputs; those not given stay as they were.
-func (a *Assessment) SetInputs(in map[scoring.Indicator]scoring.Input) error {
-	if a.Status == Finalised {
-		return ErrFinalised
-	}
-	for i, v := range in {
-		if err := v.Validate(i); err != nil {
-			return err
-		}
-	}
-	if a.Inputs == nil {
-		a.Inputs = map[scoring.Indicator]scoring.Input{}
-	}
-	for i, v := range in {
-		v.Source = strings.TrimSpace(v.Source)
-		a.Inputs[i] = v
-	}
-	return nil
-}
-
 // Examine records the cadre's self-examination.
 func (a *Assessment) Examine(text string) error {
 	if a.Status == Finalised {
@@ -147,14 +129,16 @@ func (a Assessment) Compute(w scoring.Weights) Scored {
 	return Scored{Draft: d, Adjusted: total, Suggested: scoring.Suggest(total)}
 }
 
-// Finalise fixes the grade and the score; after this the assessment does not change.
-func (a *Assessment) Finalise(w scoring.Weights, grade scoring.Grade, by string, at time.Time) error {
+// Finalise fixes the grade and the score on the inputs recorded now, which it keeps: after
+// this the assessment does not change, whatever the sources record later.
+func (a *Assessment) Finalise(w scoring.Weights, inputs map[scoring.Indicator]scoring.Input, grade scoring.Grade, by string, at time.Time) error {
 	if a.Status == Finalised {
 		return ErrFinalised
 	}
 	if !grade.Valid() {
 		return ErrBadGrade
 	}
+	a.Inputs = inputs
 	a.Status, a.Grade, a.Score, a.FinalisedBy, a.FinalisedAt = Finalised, grade, a.Compute(w).Adjusted, by, at
 	return nil
 }

@@ -37,19 +37,20 @@ func Routes(a app.Application) map[string]fiber.Handler {
 		"completeRectification": h.CompleteRectification,
 		"verifyRectification":   h.VerifyRectification,
 
-		"listRecalls":     h.ListRecalls,
-		"raiseRecall":     h.RaiseRecall,
-		"getRecall":       h.GetRecall,
-		"openRecall":      h.OpenRecall,
-		"explainRecall":   h.ExplainRecall,
-		"decideRecall":    h.DecideRecall,
-		"circulateRecall": h.CirculateRecall,
+		"listRecalls":         h.ListRecalls,
+		"raiseRecall":         h.RaiseRecall,
+		"getRecall":           h.GetRecall,
+		"openRecall":          h.OpenRecall,
+		"explainRecall":       h.ExplainRecall,
+		"decideRecall":        h.DecideRecall,
+		"circulateRecall":     h.CirculateRecall,
+		"getRecallThresholds": h.GetThresholds,
+		"putRecallThresholds": h.PutThresholds,
 
 		"getAssessmentWeights": h.GetWeights,
 		"putAssessmentWeights": h.PutWeights,
 		"listAssessments":      h.ListAssessments,
 		"getAssessment":        h.GetAssessment,
-		"putAssessmentInputs":  h.PutInputs,
 		"putSelfExamination":   h.PutSelfExamination,
 		"adjustAssessment":     h.Adjust,
 		"finaliseAssessment":   h.Finalise,
@@ -335,6 +336,25 @@ func (h Handlers) CirculateRecall(c *fiber.Ctx) error {
 
 // ----- year-end assessment
 
+func (h Handlers) GetThresholds(c *fiber.Ctx) error {
+	t, err := h.app.Recalls.Thresholds(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+func (h Handlers) PutThresholds(c *fiber.Ctx) error {
+	var req recall.Thresholds
+	if err := httpx.Decode(c, &req); err != nil {
+		return err
+	}
+	if err := h.app.Recalls.PutThresholds(c.UserContext(), req); err != nil {
+		return err
+	}
+	return c.JSON(req)
+}
+
 func year(c *fiber.Ctx) (int, error) {
 	y, err := strconv.Atoi(c.Params("year"))
 	if err != nil || y < 2000 || y > 2100 {
@@ -448,26 +468,6 @@ func (h Handlers) GetAssessment(c *fiber.Ctx) error {
 		return err
 	}
 	out, err := h.app.Assessments.Get(c.UserContext(), y, param(c, "cadre"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
-}
-
-type inputsRequest struct {
-	Inputs map[scoring.Indicator]scoring.Input `json:"inputs" validate:"required"`
-}
-
-func (h Handlers) PutInputs(c *fiber.Ctx) error {
-	y, err := year(c)
-	if err != nil {
-		return err
-	}
-	var req inputsRequest
-	if err := httpx.Decode(c, &req); err != nil {
-		return err
-	}
-	out, err := h.app.Assessments.SetInputs(c.UserContext(), y, param(c, "cadre"), req.Inputs)
 	if err != nil {
 		return err
 	}

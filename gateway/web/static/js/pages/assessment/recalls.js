@@ -1,13 +1,16 @@
 // 召回 (S10): a case moves raised → opened (town office) → explained (the cadre) → decided
 // (town leading group, with reasons and the persons held accountable) → circulated (通报).
 // The page offers only the next step, to the role that takes it; the server refuses any other.
+// Cases are also raised by the service itself when the records cross the county's thresholds
+// (low satisfaction, missed stationing months, serious findings, integrity breaches); the
+// county administrator sets those thresholds here.
 
 import { h, mount } from '../../ui/dom.js';
 import { createTable } from '../../ui/table.js';
 import { createForm } from '../../ui/form.js';
 import { openDialog } from '../../ui/dialog.js';
 import { toast } from '../../ui/toast.js';
-import { get, post } from '../../api.js';
+import { get, post, put } from '../../api.js';
 import { t } from '../../i18n.js';
 import { formatDateTime } from '../../format.js';
 import { CADRE, COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN, TOWN_LEADER } from '../../roles.js';
@@ -15,6 +18,13 @@ import { CADRE, COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN, TOWN_LEADER } from '
 export const title = 'assessment.recalls.title';
 
 const TRIGGERS = ['low_satisfaction', 'missed_days', 'serious_finding', 'integrity_breach'];
+const THRESHOLDS = [
+  { name: 'satisfactionBelow', min: 0, max: 100 },
+  { name: 'minRatings', min: 1, max: 1000 },
+  { name: 'missedMonths', min: 1, max: 12 },
+  { name: 'seriousFindings', min: 1, max: 100 },
+  { name: 'integrityBreaches', min: 1, max: 100 },
+];
 const NEXT = { raised: 'open', opened: 'explanation', explained: 'decision', decided: 'notice' };
 
 export async function render(ctx) {
@@ -51,12 +61,16 @@ export async function render(ctx) {
   if (ctx.can(TOWN_ADMIN, COUNTY_ADMIN, COUNTY_INSPECTOR)) {
     ctx.actions.append(h('button', { type: 'button', class: 'btn btn-primary', onclick: openRaise }, t('assessment.recalls.raise')));
   }
+  if (ctx.can(COUNTY_ADMIN)) {
+    ctx.actions.append(h('button', { type: 'button', class: 'btn btn-secondary', onclick: openThresholds }, t('assessment.recalls.thresholds')));
+  }
   mount(ctx.root, h('p', { class: 'lead' }, t('assessment.recalls.lead')), table.el);
 
-  function dialogForm(titleKey, fields, submitLabel, send) {
+  function dialogForm(titleKey, fields, submitLabel, send, values) {
     let dlg;
     const form = createForm({
       fields,
+      values,
       submitLabel,
       actions: [{ label: 'common.cancel', onClick: () => dlg.close() }],
       onSubmit: send,
@@ -81,6 +95,17 @@ export async function render(ctx) {
       ],
       'assessment.recalls.raise',
       (v, { idempotencyKey }) => post(base, v, { idempotencyKey }),
+    );
+  }
+
+  async function openThresholds() {
+    const current = await get('county/recall-thresholds', null, { signal: ctx.signal });
+    dialogForm(
+      'assessment.recalls.thresholds',
+      THRESHOLDS.map((f) => ({ name: f.name, label: `assessment.threshold.${f.name}`, type: 'number', required: true, min: f.min, max: f.max })),
+      'common.save',
+      (v) => put('county/recall-thresholds', Object.fromEntries(THRESHOLDS.map((f) => [f.name, Number(v[f.name])]))),
+      Object.fromEntries(THRESHOLDS.map((f) => [f.name, String(current[f.name])])),
     );
   }
 

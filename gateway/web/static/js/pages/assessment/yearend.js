@@ -1,6 +1,7 @@
-// 年终考核 (L2): the indicator inputs with their sources, the drafted score explained line by
-// line, the cadre's self-examination, the county supervision group's adjustments (each with a
-// written reason) and the final grade. A cadre sees only their own assessment.
+// 年终考核 (L2): the drafted score explained line by line from the records the other services
+// keep (each line names its events and records), the cadre's self-examination, the county
+// supervision group's adjustments (the one manual correction, each with a written reason) and
+// the final grade. A cadre sees only their own assessment.
 
 import { h, mount } from '../../ui/dom.js';
 import { createTable } from '../../ui/table.js';
@@ -8,18 +9,16 @@ import { createForm } from '../../ui/form.js';
 import { openDialog } from '../../ui/dialog.js';
 import { toast } from '../../ui/toast.js';
 import { errorMessage, get, post, put } from '../../api.js';
-import { t } from '../../i18n.js';
-import { CADRE, COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN } from '../../roles.js';
+import { currentLang, t } from '../../i18n.js';
+import { CADRE, COUNTY_ADMIN, COUNTY_INSPECTOR } from '../../roles.js';
 
 export const title = 'assessment.yearend.title';
 
-const INDICATORS = ['stationing_days', 'report_timeliness', 'one_links_five', 'logs_and_diaries', 'opinions_handled', 'petitions_resolved', 'satisfaction', 'inspection_findings', 'integrity_breaches'];
 const GRADES = ['excellent', 'competent', 'basic', 'incompetent'];
 
 export async function render(ctx) {
   const base = `towns/${ctx.town}/assessments/${ctx.year}`;
   const county = ctx.can(COUNTY_ADMIN, COUNTY_INSPECTOR);
-  const enters = ctx.can(COUNTY_ADMIN, COUNTY_INSPECTOR, TOWN_ADMIN);
 
   let table = null;
   if (ctx.can(CADRE)) {
@@ -31,12 +30,12 @@ export async function render(ctx) {
     caption: 'assessment.yearend.caption',
     signal: ctx.signal,
     columns: [
-      { key: 'cadre', label: 'assessment.yearend.col.cadre', primary: true },
+      { key: 'cadre', label: 'assessment.yearend.col.cadre', primary: true, render: (r) => r.cadreName || r.cadre },
       { key: 'draft', label: 'assessment.yearend.col.draft', align: 'end', value: (r) => r.scored.adjusted, render: (r) => String(r.scored.adjusted) },
       { key: 'status', label: 'assessment.yearend.col.status', render: (r) => t(`assessment.assessmentStatus.${r.status}`) },
       { key: 'grade', label: 'assessment.yearend.col.grade', render: (r) => (r.grade ? t(`assessment.grade.${r.grade}`) : t(`assessment.yearend.suggested`, { grade: t(`assessment.grade.${r.scored.suggestedGrade}`) })) },
     ],
-    actions: (r) => [h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: () => openOne(r.cadre) }, t('assessment.yearend.open'))],
+    actions: (r) => [h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: () => openOne(r.cadre, r.cadreName) }, t('assessment.yearend.open'))],
     empty: 'assessment.yearend.empty',
     exportUrl: () => ({ path: base, query: { format: 'xlsx' }, filename: `assessments-${ctx.year}.xlsx` }),
     load: async ({ cursor, signal }) => {
@@ -44,12 +43,11 @@ export async function render(ctx) {
       return { items: (res && res.items) || [], next: res && res.next };
     },
   });
-  if (enters) ctx.actions.append(h('button', { type: 'button', class: 'btn btn-primary', onclick: () => openInputs('') }, t('assessment.yearend.enter')));
   mount(ctx.root, h('p', { class: 'lead' }, t('assessment.yearend.lead', { year: ctx.year })), table.el);
 
-  function openOne(cadre) {
+  function openOne(cadre, name) {
     const body = h('div');
-    openDialog({ title: t('assessment.yearend.of', { cadre }), content: body, wide: true });
+    openDialog({ title: t('assessment.yearend.of', { cadre: name || cadre }), content: body, wide: true });
     showOne(cadre, body);
   }
 
@@ -62,14 +60,18 @@ export async function render(ctx) {
       if (ctx.can(CADRE)) root.append(selfForm(cadre, ''));
       return;
     }
+    // one card per indicator: readable on a phone, where a three-column table is too narrow
     const lines = h(
-      'table',
-      { class: 'table' },
-      h('thead', null, h('tr', null, h('th', null, t('assessment.yearend.col.indicator')), h('th', null, t('assessment.yearend.col.points')), h('th', null, t('assessment.yearend.col.explain')))),
-      h(
-        'tbody',
-        null,
-        a.scored.draft.lines.map((l) => h('tr', null, h('td', null, t(`assessment.indicator.${l.indicator}`)), h('td', null, String(l.points)), h('td', null, l.explainZh))),
+      'ul',
+      { class: 'cards', 'aria-label': t('assessment.yearend.col.explain') },
+      a.scored.draft.lines.map((l) =>
+        h(
+          'li',
+          { class: 'card' },
+          h('p', null, h('strong', null, t(`assessment.indicator.${l.indicator}`)), ' · ', t('assessment.yearend.points', { points: l.points })),
+          h('p', null, currentLang() === 'en' ? l.explain : l.explainZh),
+          records(l),
+        ),
       ),
     );
     const adjustments = a.adjustments.map((x) => h('li', null, t('assessment.yearend.adjustment', { points: x.points, reason: x.reason })));
@@ -124,35 +126,15 @@ export async function render(ctx) {
     return h('section', null, h('h3', null, t('assessment.yearend.adjust')), adjust.el, h('h3', null, t('assessment.yearend.finalise')), finalise.el);
   }
 
-  function openInputs(cadre) {
-    let dlg;
-    const fields = [{ name: 'cadre', label: 'assessment.field.cadre', required: true, maxlength: 100 }];
-    for (const i of INDICATORS) {
-      const deduction = i === 'inspection_findings' || i === 'integrity_breaches';
-      fields.push({ name: `${i}.achieved`, label: `assessment.indicator.${i}`, type: 'number', min: 0, hint: deduction ? 'assessment.field.countHint' : 'assessment.field.achievedHint' });
-      if (!deduction) fields.push({ name: `${i}.expected`, label: 'assessment.field.expected', type: 'number', min: 0 });
-      fields.push({ name: `${i}.source`, label: 'assessment.field.source', maxlength: 200 });
-    }
-    const form = createForm({
-      fields,
-      values: { cadre },
-      submitLabel: 'common.save',
-      actions: [{ label: 'common.cancel', onClick: () => dlg.close() }],
-      onSubmit: (v) => {
-        const inputs = {};
-        for (const i of INDICATORS) {
-          if (v[`${i}.achieved`] === '' || v[`${i}.achieved`] == null) continue;
-          inputs[i] = { achieved: Number(v[`${i}.achieved`]), expected: Number(v[`${i}.expected`] || 0), source: v[`${i}.source`] || '' };
-        }
-        return put(`${base}/${encodeURIComponent(v.cadre)}/inputs`, { inputs });
-      },
-      onSuccess: () => {
-        dlg.close();
-        toast(t('assessment.yearend.saved'));
-        table.reload();
-      },
-    });
-    dlg = openDialog({ title: t('assessment.yearend.enter'), content: form.el, wide: true });
-    form.focus();
+  // records lists the records a line was counted from, folded away: each by its event type and id.
+  function records(line) {
+    const list = (line.input && line.input.records) || [];
+    if (!list.length) return null;
+    return h(
+      'details',
+      null,
+      h('summary', null, t('assessment.yearend.records', { count: list.length })),
+      h('ul', { class: 'records' }, list.map((r) => h('li', null, h('code', null, r.type), ' ', r.subject))),
+    );
   }
 }
