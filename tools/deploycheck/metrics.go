@@ -1,6 +1,7 @@
 package deploycheck
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -137,24 +138,111 @@ func ReadInstruments(dir string) (map[string]bool, error) {
 	return names, nil
 }
 
+// InstrumentDirs are the folders, relative to the repository root, whose non-test Go files
+// create dundian.* instruments: the event pipeline's, the gateway's storage gauges and
+// reporting's business gauges.
+var InstrumentDirs = []string{
+	"libs/bus",
+	"libs/outbox",
+	"gateway/internal/adapters",
+	"services/reporting/internal/adapters",
+}
+
 // EmittedMetrics is every Prometheus name the processes emit: libs/telemetry/doc.go's list
-// and the instruments of libs/bus and libs/outbox. root is the repository root.
+// and the instruments created in InstrumentDirs. root is the repository root.
 func EmittedMetrics(root string) (map[string]bool, error) {
 	names, err := ReadMetricNames(filepath.Join(root, "libs", "telemetry", "doc.go"))
 	if err != nil {
 		return nil, err
 	}
-	for _, dir := range []string{"bus", "outbox"} {
-		found, err := ReadInstruments(filepath.Join(root, "libs", dir))
+	for _, dir := range InstrumentDirs {
+		found, err := ReadInstruments(filepath.Join(root, filepath.FromSlash(dir)))
 		if err != nil {
 			return nil, err
 		}
 		if len(found) == 0 {
-			return nil, fmt.Errorf("deploycheck: no dundian.* instruments in libs/%s", dir)
+			return nil, fmt.Errorf("deploycheck: no dundian.* instruments in %s", dir)
 		}
 		for n := range found {
 			names[n] = true
 		}
 	}
 	return names, nil
+}
+
+// Dashboard is what the checks read of a Grafana dashboard file.
+type Dashboard struct {
+	File       string `json:"-"` // path of the JSON file
+	UID        string `json:"uid"`
+	Title      string `json:"title"`
+	Templating struct {
+		List []struct {
+			Name  string `json:"name"`
+			Query struct {
+				Query string `json:"query"`
+			} `json:"query"`
+		} `json:"list"`
+	} `json:"templating"`
+	Panels []Panel `json:"panels"`
+}
+
+// Panel is one panel of a dashboard.
+type Panel struct {
+	ID         int    `json:"id"`
+	Title      string `json:"title"`
+	Datasource struct {
+		UID string `json:"uid"`
+	} `json:"datasource"`
+	Targets []struct {
+		Expr string `json:"expr"`
+	} `json:"targets"`
+}
+
+// Query is one PromQL expression of a dashboard and where it is.
+type Query struct {
+	Where string // `panel "Consumer lag by group"` or `variable service`
+	Expr  string
+}
+
+// Queries lists the variables' queries and the panels' targets.
+func (d Dashboard) Queries() []Query {
+	var out []Query
+	for _, v := range d.Templating.List {
+		out = append(out, Query{Where: "variable " + v.Name, Expr: v.Query.Query})
+	}
+	for _, p := range d.Panels {
+		for _, t := range p.Targets {
+			out = append(out, Query{Where: fmt.Sprintf("panel %q", p.Title), Expr: t.Expr})
+		}
+	}
+	return out
+}
+
+// DashboardDir is where the dashboards live, relative to the repository root; compose mounts
+// it into Grafana and the chart makes a ConfigMap of each file.
+const DashboardDir = "charts/dundian/files/dashboards"
+
+// ReadDashboards reads every dashboard file.
+func ReadDashboards(root string) ([]Dashboard, error) {
+	files, err := filepath.Glob(filepath.Join(root, filepath.FromSlash(DashboardDir), "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("deploycheck: no dashboards in %s", DashboardDir)
+	}
+	out := make([]Dashboard, 0, len(files))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var d Dashboard
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return nil, fmt.Errorf("deploycheck: %s: %w", f, err)
+		}
+		d.File = f
+		out = append(out, d)
+	}
+	return out, nil
 }

@@ -71,6 +71,10 @@ func New(ctx context.Context, p *process.Process, cfg Config) (*Service, error) 
 	if err != nil {
 		return nil, err
 	}
+	storage, err := adapters.NewStorageMetrics(adapters.NewTowns(p.Store, ob), p.Store, p.Objects, p.Log)
+	if err != nil {
+		return nil, err
+	}
 	application := app.New(app.Deps{
 		Towns:          adapters.NewTowns(p.Store, ob),
 		Accounts:       adapters.NewAccounts(p.Store, ob),
@@ -133,6 +137,7 @@ func New(ctx context.Context, p *process.Process, cfg Config) (*Service, error) 
 	p.Go("public listener", s.servePublic)
 	p.Go("setup", s.setupUntilDone)
 	p.Go("revocation purge", s.purgeRevocations)
+	p.Go("storage metrics", storage.Run)
 	return s, nil
 }
 
