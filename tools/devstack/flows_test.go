@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,32 +28,57 @@ func mainFlows(t *testing.T, base, public string, sec secrets) {
 	t.Run("public opinion", func(t *testing.T) { publicOpinion(t, public) })
 }
 
-// cadreToday: the demo cadre starts a stay at 城厢村, writes a work log, ends the stay and
-// sees the month's stationing days.
+// cadreToday: the demo cadre starts a stay at 城厢村 (chosen already: personnel links them
+// there), writes a work log with a photo, ends the stay, sees the month's stationing days, and
+// finds the photo's thumbnail with the log.
 func cadreToday(t *testing.T, base, password string) {
 	p := openPhone(t, "today")
 	p.login(base, "fuping-cadre", password)
-	p.waitText("开始蹲点", "本月已蹲点0天")
-	p.do("start the stay",
-		chromedp.SetValue(chromedp.CSS(`#fw-community`), demoCommunity),
-		tap(button("开始蹲点")),
-	)
+	p.waitText("开始蹲点", "本月已蹲点0天", "累计满4小时")
+	// The link reaches fieldwork as an event; until it has, the page cannot know it.
+	p.waitFor("the linked community to be chosen", fmt.Sprintf(`(() => {
+		const s = document.querySelector("#fw-community");
+		if (s && s.value === %q) return true;
+		if (s) location.reload();
+		return false;
+	})()`, demoCommunity))
+	p.do("start the stay", tap(button("开始蹲点")))
 	p.waitText("已开始蹲点", "正在城厢村", "结束蹲点")
 	p.shot("1-stay-started")
-	p.toastsGone() // the toast covers the form's 保存 button at the bottom of a phone's screen
 
-	p.do("write a work log",
+	// No wait for the toast: on a phone it sits at the top, and a tap passes through it.
+	p.do("write a work log with a photo",
 		chromedp.SendKeys(chromedp.CSS(`textarea[name="text"]`), "走访城厢村困难户三户，了解冬季取暖情况。"),
+		chromedp.SetUploadFiles(chromedp.CSS(`input[name="photo"]`), []string{photoFile(t)}),
 		tap(`form button[type="submit"]`),
 	)
 	p.waitText("已保存")
 	p.shot("2-log-saved")
-	p.toastsGone()
 
-	p.do("end the stay", tap(button("结束蹲点")))
+	// Stays are kept to the second, and one must end after it starts.
+	p.do("end the stay", chromedp.Sleep(time.Second), tap(button("结束蹲点")))
 	// A day counts once the stays cover 4 hours of it (DOMAIN O3): a short stay adds none.
 	p.waitText("已结束本次蹲点", "开始蹲点", "本月已蹲点0天，每月至少2天", "未达标")
 	p.shot("3-stay-ended")
+
+	p.navigate(base + "/#/logs")
+	p.waitText("走访城厢村困难户三户")
+	p.do("open the log", tap(button("查看")))
+	p.waitFor("the photo's thumbnail", `(() => {
+		const img = document.querySelector(".photo-open img");
+		return !!img && img.complete && img.naturalWidth === 480;
+	})()`)
+	p.shot("4-log-with-photo")
+}
+
+// photoFile is a phone photo (800×600 JPEG) to upload.
+func photoFile(t *testing.T) string {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, jpeg.Encode(&b, image.NewRGBA(image.Rect(0, 0, 800, 600)), nil))
+	path := filepath.Join(t.TempDir(), "走访.jpg")
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+	return path
 }
 
 // oneLinksFive: the cadre fills the five contacts and submits the list; the town office sees
