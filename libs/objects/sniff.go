@@ -16,6 +16,8 @@ const (
 	TypeJPEG = "image/jpeg"
 	TypeWebP = "image/webp"
 	TypeZip  = "application/zip"
+	TypeMP4  = "video/mp4"
+	TypeMOV  = "video/quicktime"
 )
 
 // sniffLen is how much http.DetectContentType looks at.
@@ -29,8 +31,26 @@ var signatures = []struct {
 	{TypePNG, prefix("\x89PNG\r\n\x1a\n")},
 	{TypeJPEG, prefix("\xff\xd8\xff")},
 	{TypeWebP, func(h []byte) bool { return len(h) >= 12 && string(h[:4]) == "RIFF" && string(h[8:12]) == "WEBP" }},
+	{TypeMOV, ftyp("qt  ")},
+	{TypeMP4, ftyp("isom", "iso2", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "M4V ", "MSNV", "dash")},
 	{TypeZip, prefix("PK\x03\x04")},
 	{TypeZip, prefix("PK\x05\x06")}, // an empty zip
+}
+
+// ftyp matches an ISO media file (MP4, QuickTime) of one of the major brands: the "ftyp" box
+// comes first. HEIC photos are ISO media files too, with brands of their own.
+func ftyp(brands ...string) func([]byte) bool {
+	return func(h []byte) bool {
+		if len(h) < 12 || string(h[4:8]) != "ftyp" {
+			return false
+		}
+		for _, b := range brands {
+			if string(h[8:12]) == b {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 func prefix(magic string) func([]byte) bool {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dundian.local/libs/calendar"
+	"dundian.local/libs/objects"
 )
 
 func TestPercentile_NearestRank(t *testing.T) {
@@ -175,13 +176,15 @@ func TestLastYear_TwelveMonthsBeforeNowOldestFirst(t *testing.T) {
 	require.Equal(t, calendar.Month{Year: 2026, Month: time.February}, got[11])
 }
 
-func TestPDFBody_SniffsAsPDFAndHasTheExactSize(t *testing.T) {
+func TestVideoBody_SniffsAsAVideoAndHasTheExactSize(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
-	n, err := b.ReadFrom(newPDFBody(1 << 20))
+	n, err := b.ReadFrom(newVideoBody(1 << 20))
 	require.NoError(t, err)
 	require.EqualValues(t, 1<<20, n)
-	require.True(t, bytes.HasPrefix(b.Bytes(), []byte("%PDF-")))
+	typ, _, err := objects.Sniff(bytes.NewReader(b.Bytes()))
+	require.NoError(t, err)
+	require.Equal(t, objects.TypeMP4, typ)
 }
 
 func TestReadMemory_OwnProcess(t *testing.T) {

@@ -19,7 +19,7 @@ import (
 	"dundian.local/libs/tenancy"
 )
 
-// maxUpload is fieldwork's largest attachment (attachment.MaxSize, internal to the service).
+// maxUpload is twice fieldwork's limit for a photo (15 MB): the photo below streams past it.
 const maxUpload = 30 << 20
 
 // uploadAbuse: uploads are refused by what they are, not by what they claim; a stored file's

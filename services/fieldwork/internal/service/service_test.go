@@ -440,7 +440,7 @@ func TestAttachments_UploadLimitsAndRetry(t *testing.T) {
 	require.False(t, objectExists(t, town, oid), "no orphaned object after a failed upload")
 
 	// A declared length over every limit is refused without reading the body.
-	require.Equal(t, http.StatusRequestEntityTooLarge, headOnly(t, s, c1, uuid.NewString(), 40<<20))
+	require.Equal(t, http.StatusRequestEntityTooLarge, headOnly(t, s, c1, uuid.NewString(), 130<<20))
 }
 
 // headOnly sends the head of an upload declaring size bytes, and a small part of it.
@@ -644,13 +644,13 @@ func TestAttachments_ServedCopyHasNoExif(t *testing.T) {
 	require.Equal(t, 40, img.Bounds().Dx())
 }
 
-// TestAttachments_LargeUploadStreams_MemoryStaysFlat sends a PDF near its 30 MB limit and
-// watches the heap of this process (the service runs in it): the upload streams through a
-// part buffer instead of being held whole.
+// TestAttachments_LargeUploadStreams_MemoryStaysFlat sends a 100 MB video and watches the heap
+// of this process (the service runs in it): the upload streams through a part buffer instead
+// of being held whole.
 func TestAttachments_LargeUploadStreams_MemoryStaysFlat(t *testing.T) {
 	s := fieldwork(t)
 	town := testkit.NewTown(t)
-	const size = 28 << 20
+	const size = 100 << 20
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -672,16 +672,20 @@ func TestAttachments_LargeUploadStreams_MemoryStaysFlat(t *testing.T) {
 			}
 		}
 	}()
-	body := io.MultiReader(bytes.NewReader([]byte("%PDF-1.7\n")), io.LimitReader(zeros{}, size))
-	r := upload(t, s, cadre(town, "c1"), uuid.NewString(), "big.pdf", body, -1)
+	body := io.MultiReader(bytes.NewReader([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom")), io.LimitReader(zeros{}, size))
+	r := upload(t, s, cadre(town, "c1"), uuid.NewString(), "会议.mp4", body, -1)
 	close(stop)
 	<-done
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 	grew := int64(peak.Load()) - int64(before.HeapInuse)
 	t.Logf("heap in use grew by %d KB while %d MB streamed", grew>>10, size>>20)
 	// One 5 MB part buffer, the read-ahead and the HTTP machinery; a buffered upload would
-	// add the whole 28 MB.
-	require.Less(t, grew, int64(20<<20), "the heap grew by %d MB while 28 MB streamed", grew>>20)
+	// add the whole 100 MB.
+	require.Less(t, grew, int64(20<<20), "the heap grew by %d MB while 100 MB streamed", grew>>20)
+	var a attachmentJSON
+	r.JSON(t, &a)
+	require.Equal(t, "video/mp4", a.ContentType)
+	require.Equal(t, "会议.mp4", a.Name)
 }
 
 func TestActivities_RectificationMeasuresTrackedToVerification(t *testing.T) {

@@ -42,12 +42,16 @@ type Attachment struct {
 	Rev       int64      `json:"rev" bson:"rev"`
 }
 
-// Limits per type. Photos from phones are a few MB; scanned PDFs more.
+// Limits per type. Photos from phones are a few MB, scanned PDFs more, and a phone's
+// minute or two of a meeting or a lecture (T2) about a hundred: videos stay under the
+// gateway's proxy limit (128 MB).
 var limits = map[string]int64{
 	objects.TypeJPEG: 15 << 20,
 	objects.TypePNG:  15 << 20,
 	objects.TypeWebP: 15 << 20,
 	objects.TypePDF:  30 << 20,
+	objects.TypeMP4:  MaxSize,
+	objects.TypeMOV:  MaxSize,
 }
 
 // OrphanGrace is how long an upload may wait for its record (a cadre's entry can sit on a
@@ -65,7 +69,7 @@ func (a *Attachment) Discard(now time.Time) error {
 }
 
 // MaxSize is the largest upload of any type: the stream is cut there before the type is known.
-const MaxSize = 30 << 20
+const MaxSize = 120 << 20
 
 // maxName bounds a file's display name.
 const maxName = 120
@@ -73,8 +77,8 @@ const maxName = 120
 var (
 	ErrNotFound = errs.NotFound("attachment-not-found", "no such attachment", "没有该附件")
 	ErrType     = errs.Unsupported("attachment-type",
-		"only JPEG, PNG and WebP photos and PDF documents can be attached",
-		"只能上传JPEG、PNG、WebP格式的照片或PDF文件")
+		"only JPEG, PNG and WebP photos, PDF documents and MP4 or MOV videos can be attached",
+		"只能上传JPEG、PNG、WebP格式的照片、PDF文件或MP4、MOV格式的视频")
 	ErrTaken = errs.Conflict("attachment-id-taken",
 		"this attachment id is already used", "该附件编号已被使用")
 	ErrLinked = errs.Conflict("attachment-linked",
@@ -117,4 +121,5 @@ func CleanName(name, contentType string) string {
 
 var extensions = map[string]string{
 	objects.TypeJPEG: ".jpg", objects.TypePNG: ".png", objects.TypeWebP: ".webp", objects.TypePDF: ".pdf",
+	objects.TypeMP4: ".mp4", objects.TypeMOV: ".mov",
 }

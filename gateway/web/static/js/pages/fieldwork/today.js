@@ -150,7 +150,7 @@ export async function render(ctx) {
         { name: 'text', label: 'fieldwork.field.text', type: 'textarea', required: true, maxlength: 5000 },
         { name: 'task', label: 'fieldwork.field.task', type: 'select', options: TASKS.map((v) => ({ value: v, label: `fieldwork.task.${v}` })) },
         { name: 'peopleReached', label: 'fieldwork.field.peopleReached', type: 'number', min: 0 },
-        { name: 'photo', label: 'fieldwork.field.photo', type: 'file', accept: 'image/jpeg,image/png,image/webp,application/pdf' },
+        { name: 'photo', label: 'fieldwork.field.photo', type: 'file', accept: 'image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/quicktime' },
       ],
       values: { kind, date: today },
       submitLabel: 'fieldwork.today.save',
