@@ -57,7 +57,7 @@ type (
 // indicator read model (each checked against the recall triggers), its own findings against
 // the triggers, its own finalised assessments into the county's results, and the platform's
 // calendar into its copy.
-func EventHandler(a app.Application, results Results, platform platformcopy.Copy) bus.Handler {
+func EventHandler(a app.Application, results Results, towns Towns, platform platformcopy.Copy) bus.Handler {
 	p := a.Projection
 	// source reads a record from an event: read fills in what the kind keeps and says where it
 	// belongs (nowhere, with no owner, for a record about no cadre).
@@ -175,6 +175,8 @@ func EventHandler(a app.Application, results Results, platform platformcopy.Copy
 		events.CaseRegistered: petitionCase, events.CaseChanged: petitionCase,
 		events.FindingRecorded:     finding,
 		events.AssessmentFinalised: results.apply,
+		events.TownCreated:         towns.Apply,
+		events.TownErased:          towns.Apply,
 	}
 	for typ, h := range platform.Handlers() {
 		handlers[typ] = h

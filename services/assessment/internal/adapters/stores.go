@@ -41,6 +41,7 @@ func NewStores(st store.Service, ob *outbox.Outbox, platform platformcopy.Copy) 
 		Thresholds: Thresholds{st},
 		Calendars:  platform,
 		Rankings:   Rankings{platform},
+		Towns:      Towns{st},
 	}
 }
 

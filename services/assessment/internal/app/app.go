@@ -53,6 +53,7 @@ type Stores struct {
 	Thresholds     ThresholdStore
 	Calendars      Calendars
 	Rankings       RankingSettings
+	Towns          TownList
 }
 
 // Application is assessment's use cases.

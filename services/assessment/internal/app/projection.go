@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"dundian.local/libs/auth"
+	"dundian.local/libs/calendar"
 	"dundian.local/libs/errs"
 	"dundian.local/libs/events"
 	"dundian.local/libs/tenancy"
@@ -21,6 +22,11 @@ type ThresholdStore interface {
 	// Get returns the county's thresholds, or the defaults until it set them.
 	Get(ctx context.Context) (recall.Thresholds, error)
 	Put(ctx context.Context, t recall.Thresholds, actor string) error
+}
+
+// TownList is the county's towns, as the platform announced them.
+type TownList interface {
+	All(ctx context.Context) ([]tenancy.TownCode, error)
 }
 
 // Projection applies the other services' events to the indicator read model and raises the
@@ -47,6 +53,45 @@ func (u Projection) Apply(ctx context.Context, ref SourceRef, src indicators.Sou
 		return nil
 	}
 	return u.Check(ctx, ref.Owner, ref.Year)
+}
+
+// Sweep checks the triggers of every cadre with a record of the programme year (and, in
+// January, of the year before) in every town. Events check a cadre as they arrive, but a
+// month can pass with none — a cadre who records nothing is exactly the one the missed-days
+// trigger is for (S10). It returns how many cadres it checked.
+func (u Projection) Sweep(ctx context.Context) (int, error) {
+	today := calendar.BeijingDay(u.now())
+	years := []int{today.Year}
+	if today.Month == time.January {
+		years = append(years, today.Year-1)
+	}
+	towns, err := u.s.Towns.All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	checked := 0
+	for _, town := range towns {
+		tctx := tenancy.WithTown(ctx, town)
+		for _, year := range years {
+			for after := ""; ; {
+				recs, err := u.s.Indicators.List(tctx, year, after, 200)
+				if err != nil {
+					return checked, err
+				}
+				for _, r := range recs {
+					if err := u.Check(tctx, r.Owner, year); err != nil {
+						return checked, err
+					}
+					checked++
+				}
+				if len(recs) < 200 {
+					break
+				}
+				after = recs[len(recs)-1].ID
+			}
+		}
+	}
+	return checked, nil
 }
 
 // CadreNamed keeps the cadre's name for the cases the triggers raise.
