@@ -18,7 +18,8 @@ import (
 // people who do it would: a villager leaves an opinion on 城厢村's public page, the town
 // office hands it on and answers it in the console, and the villager reads the answer by the
 // tracking code; the office plans a task of a petition case and completes it, and the town's
-// leader verifies it; the office and the county read the petitions overview down to a cadre.
+// leader verifies it; a step the cadre answers for is done from the cadre's 待办 list; the
+// office and the county read the petitions overview down to a cadre.
 func TestPetitionFlows(t *testing.T) {
 	root, err := embedstack.RepoRoot()
 	require.NoError(t, err)
@@ -143,6 +144,39 @@ func caseTaskVerified(t *testing.T, base, password string) {
 	)
 	leader.waitFor("the task to show as verified", rowShows(taskRow, "已核实"))
 	leader.shot("2-task-verified")
+
+	// A step the cadre answers for: planned by the office, done by the cadre from 待办.
+	cadre := openPhone(t, "case-cadre")
+	cadre.login(base, "fuping-cadre", password)
+	cadreID, err := chromedp.Run(cadre.ctx, chromedp.Evaluate[string](
+		`fetch("/api/v1/me", {credentials: "same-origin"}).then((r) => r.json()).then((me) => (me.account || me).cadreId)`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	require.NotEmpty(t, cadreID)
+	visit := "走访信访人了解诉求"
+	office.navigate(base + "/#/cases")
+	office.waitText(title)
+	office.do("plan a step of the cadre",
+		tap(row+`//button[normalize-space(.)="任务"]`),
+		chromedp.SendKeys(chromedp.CSS(`dialog[open] input[name="title"]`), visit),
+		chromedp.SendKeys(chromedp.CSS(`dialog[open] input[name="ownerId"]`), cadreID),
+		chromedp.SendKeys(chromedp.CSS(`dialog[open] input[name="ownerName"]`), "王建国"),
+		chromedp.SetValue(chromedp.CSS(`dialog[open] input[name="due"]`), "2030-12-31"),
+		tap(`dialog[open] button[type="submit"]`),
+	)
+	office.waitFor("the cadre's step", rowShows(fmt.Sprintf(`//dialog[@open]//tr[contains(., %q)]`, visit), "王建国"))
+
+	cadre.navigate(base + "/#/due")
+	due := fmt.Sprintf(`//tr[contains(., %q)]`, visit)
+	cadre.waitText(visit)
+	cadre.do("report it done",
+		tap(due+`//button[normalize-space(.)="办结"]`),
+		chromedp.SendKeys(chromedp.CSS(`dialog[open] textarea[name="note"]`), "已走访，诉求已记录"),
+		tap(`dialog[open] button[type="submit"]`),
+	)
+	cadre.waitText("已报办结，待镇活动办核实")
+	cadre.waitFor("the step to leave the cadre's hands", fmt.Sprintf(
+		`!document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue`, due+`//button[normalize-space(.)="办结"]`))
+	cadre.shot("3-done-from-due")
 }
 
 // petitionsOverview: the office opens its town's figures and drills into 城厢村's cadres; the
