@@ -23,8 +23,9 @@ export const ROUTES = [
     nav: { group: 'field', label: 'nav.today', icon: 'today' },
   },
   {
+    // 全县概览 is the comparison of the towns: one page, reached from both paths.
     path: '/overview',
-    page: () => import('./pages/overview.js'),
+    page: () => import('./pages/reporting/comparison.js'),
     roles: COUNTY,
     nav: { group: 'county', label: 'nav.overview', tabLabel: 'nav.tab.overview', icon: 'overview' },
   },
@@ -160,7 +161,6 @@ export const ROUTES = [
     path: '/comparison',
     page: () => import('./pages/reporting/comparison.js'),
     roles: COUNTY,
-    nav: { group: 'county', label: 'reporting.nav.comparison', icon: 'overview' },
   },
   {
     path: '/reporting-maintenance',
