@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -30,14 +32,7 @@ import (
 // community through personnel and Kafka to the county comparison; it stops cleanly on
 // Ctrl-C and keeps the data for the next start.
 func TestDevstack(t *testing.T) {
-	root, err := embedstack.RepoRoot()
-	require.NoError(t, err)
-	bin := filepath.Join(t.TempDir(), "devstack")
-	build := exec.Command("go", "build", "-o", bin, "./tools/devstack")
-	build.Dir = root
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-
+	bin := devstackBinary(t)
 	data := t.TempDir()
 	addr, public := mustFreeAddr(t), mustFreeAddr(t)
 	base := "http://" + addr
@@ -83,6 +78,56 @@ func TestDevstack(t *testing.T) {
 	call(t, base, admin, http.MethodGet, "/api/v1/towns?limit=100", nil, http.StatusOK, &towns)
 	require.Len(t, towns.Items, 15)
 	require.Equal(t, 1, comparisonCount(t, base, admin, town))
+}
+
+// builtDevstack is the devstack binary, built once for the package's tests from the tree.
+var builtDevstack = sync.OnceValues(func() (string, error) {
+	root, err := embedstack.RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "devstack-test")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "devstack")
+	build := exec.Command("go", "build", "-o", bin, "./tools/devstack")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./tools/devstack: %w\n%s", err, out)
+	}
+	return bin, nil
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bin, err := builtDevstack(); err == nil {
+		_ = os.RemoveAll(filepath.Dir(bin))
+	}
+	os.Exit(code)
+}
+
+func devstackBinary(t *testing.T) string {
+	t.Helper()
+	bin, err := builtDevstack()
+	require.NoError(t, err)
+	return bin
+}
+
+// demo is a running devstack with the demo county seeded, on a data directory of its own.
+type demo struct {
+	base, public, data string
+	sec                secrets
+}
+
+// startDemo starts the devstack on a fresh data directory and stops it when the test ends,
+// so that every test finds the demo county as seeded.
+func startDemo(t *testing.T) demo {
+	t.Helper()
+	data := t.TempDir()
+	addr, public := mustFreeAddr(t), mustFreeAddr(t)
+	startDevstack(t, devstackBinary(t), data, addr, public, "demo county seeded")
+	return demo{base: "http://" + addr, public: public, data: data, sec: readSecrets(t, data)}
 }
 
 func startDevstack(t *testing.T, bin, data, addr, public, want string) (stop func()) {

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dundian.local/libs/calendar"
-	"dundian.local/libs/embedstack"
 )
 
 // TestAssessmentFlows drives the assessment work of the demo county in headless Chromium at
@@ -21,20 +18,8 @@ import (
 // visit and a finding; the county supervision group opens the demo cadre's year-end draft,
 // adjusts it with a written reason and fixes the grade, and then compares the towns' results.
 func TestAssessmentFlows(t *testing.T) {
-	root, err := embedstack.RepoRoot()
-	require.NoError(t, err)
-	bin := filepath.Join(t.TempDir(), "devstack")
-	build := exec.Command("go", "build", "-o", bin, "./tools/devstack")
-	build.Dir = root
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-
-	data := t.TempDir()
-	addr, public := mustFreeAddr(t), mustFreeAddr(t)
-	base := "http://" + addr
-	stop := startDevstack(t, bin, data, addr, public, "demo county seeded")
-	defer stop()
-	sec := readSecrets(t, data)
+	d := startDemo(t)
+	base, sec := d.base, d.sec
 	cadre := demoCadreID(t, base, sec.DemoPassword)
 
 	t.Run("unannounced inspection", func(t *testing.T) { unannouncedInspection(t, base, sec.DemoPassword, cadre) })

@@ -1,14 +1,9 @@
 package main
 
 import (
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/stretchr/testify/require"
-
-	"dundian.local/libs/embedstack"
 )
 
 // TestPersonnelFlows drives personnel's console work of the demo county in headless Chromium
@@ -16,20 +11,8 @@ import (
 // town's status; the cadre puts a photo on their community's public page; the county
 // administrator transfers the cadre to another town.
 func TestPersonnelFlows(t *testing.T) {
-	root, err := embedstack.RepoRoot()
-	require.NoError(t, err)
-	bin := filepath.Join(t.TempDir(), "devstack")
-	build := exec.Command("go", "build", "-o", bin, "./tools/devstack")
-	build.Dir = root
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-
-	data := t.TempDir()
-	addr, public := mustFreeAddr(t), mustFreeAddr(t)
-	base := "http://" + addr
-	stop := startDevstack(t, bin, data, addr, public, "demo county seeded")
-	defer stop()
-	sec := readSecrets(t, data)
+	d := startDemo(t)
+	base, public, sec := d.base, d.public, d.sec
 
 	t.Run("county forwarding view", func(t *testing.T) {
 		oneLinksFive(t, base, sec.DemoPassword)

@@ -3,15 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
-
-	"dundian.local/libs/embedstack"
 )
 
 // TestPetitionFlows drives the petitions work of the demo county in headless Chromium, as the
@@ -21,20 +17,8 @@ import (
 // leader verifies it; a step the cadre answers for is done from the cadre's 待办 list; the
 // office and the county read the petitions overview down to a cadre.
 func TestPetitionFlows(t *testing.T) {
-	root, err := embedstack.RepoRoot()
-	require.NoError(t, err)
-	bin := filepath.Join(t.TempDir(), "devstack")
-	build := exec.Command("go", "build", "-o", bin, "./tools/devstack")
-	build.Dir = root
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-
-	data := t.TempDir()
-	addr, public := mustFreeAddr(t), mustFreeAddr(t)
-	base := "http://" + addr
-	stop := startDevstack(t, bin, data, addr, public, "demo county seeded")
-	defer stop()
-	sec := readSecrets(t, data)
+	d := startDemo(t)
+	base, public, sec := d.base, d.public, d.sec
 
 	t.Run("opinion answered in the console", func(t *testing.T) { opinionAnswered(t, base, public, sec.DemoPassword) })
 	t.Run("case task verified", func(t *testing.T) { caseTaskVerified(t, base, sec.DemoPassword) })

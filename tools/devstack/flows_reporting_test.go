@@ -1,14 +1,9 @@
 package main
 
 import (
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/stretchr/testify/require"
-
-	"dundian.local/libs/embedstack"
 )
 
 // TestReportingFlows drives the reporting work of the demo county in headless Chromium, as the
@@ -17,20 +12,8 @@ import (
 // its table, opens a town's month down to a contact point and its cadre, rebuilds the town's
 // figures and connects notifications to the county's messaging gateway.
 func TestReportingFlows(t *testing.T) {
-	root, err := embedstack.RepoRoot()
-	require.NoError(t, err)
-	bin := filepath.Join(t.TempDir(), "devstack")
-	build := exec.Command("go", "build", "-o", bin, "./tools/devstack")
-	build.Dir = root
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-
-	data := t.TempDir()
-	addr, public := mustFreeAddr(t), mustFreeAddr(t)
-	base := "http://" + addr
-	stop := startDevstack(t, bin, data, addr, public, "demo county seeded")
-	defer stop()
-	sec := readSecrets(t, data)
+	d := startDemo(t)
+	base, sec := d.base, d.sec
 
 	t.Run("monthly report approved", func(t *testing.T) {
 		monthlyReport(t, base, sec.DemoPassword)

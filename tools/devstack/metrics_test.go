@@ -11,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -46,16 +45,8 @@ func TestDashboardsQueryOnlyMetricsTheRunningSystemEmits(t *testing.T) {
 	dashboards, err := deploycheck.ReadDashboards(root)
 	require.NoError(t, err)
 
-	bin := filepath.Join(t.TempDir(), "devstack")
-	build := exec.Command("go", "build", "-o", bin, "./tools/devstack")
-	build.Dir = root
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-	data := t.TempDir()
-	addr, public := mustFreeAddr(t), mustFreeAddr(t)
-	base := "http://" + addr
-	startDevstack(t, bin, data, addr, public, "demo county seeded")
-	sec := readSecrets(t, data)
+	d := startDemo(t)
+	base, data, sec := d.base, d.data, d.sec
 
 	exercise(t, base, data, sec)
 	endpoints := metricsEndpoints(t, data)

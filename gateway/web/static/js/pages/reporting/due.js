@@ -89,10 +89,15 @@ export async function render(ctx) {
     return null;
   }
 
-  async function move(r, step, note) {
-    await post(stepPath(r, step), note ? { note } : {});
-    toast(t(step === 'start' ? 'reporting.due.started' : 'reporting.due.completed'));
-    ctx.refresh();
+  async function move(r, step) {
+    shown(r, await post(stepPath(r, step), {}), 'in_progress');
+    toast(t('reporting.due.started'));
+  }
+
+  /** The row as the owning service answered: this list follows its events a moment later. */
+  function shown(r, res, status) {
+    const task = res && res.status ? res : { ...r.task, status };
+    table.replaceRow((x) => x.service === r.service && x.task.id === r.task.id, { ...r, task: { ...r.task, ...task } });
   }
 
   function complete(r) {
@@ -102,10 +107,10 @@ export async function render(ctx) {
       submitLabel: 'reporting.due.complete',
       actions: [{ label: 'common.cancel', onClick: () => dlg.close() }],
       onSubmit: (v) => post(stepPath(r, 'complete'), { note: v.note }),
-      onSuccess: () => {
+      onSuccess: (res) => {
         dlg.close();
+        shown(r, res, 'done');
         toast(t('reporting.due.completed'));
-        ctx.refresh();
       },
     });
     dlg = openDialog({ title: r.task.title, content: form.el });
