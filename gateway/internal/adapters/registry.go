@@ -2,6 +2,7 @@ package adapters
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -34,12 +35,78 @@ func (r *Towns) Get(ctx context.Context, code tenancy.TownCode) (town.Town, erro
 	return t, err
 }
 
-func (r *Towns) List(ctx context.Context) ([]town.Town, error) {
-	return findAll[town.Town](ctx, r.coll, bson.D{})
+// fieldCommunityCount is stored beside a town's communities and written with them, so that
+// a list of every town reads no community (the embedded store decodes whatever it returns).
+const fieldCommunityCount = "communityCount"
+
+// listProjection leaves the communities and the pending events out of a list.
+var listProjection = bson.D{{Key: outbox.Field, Value: 0}, {Key: "communities", Value: 0}}
+
+// storedSummary is a town document as the list reads it. CommunityCount is nil on a town
+// written before the count was stored.
+type storedSummary struct {
+	Code           tenancy.TownCode   `bson:"_id"`
+	Name           string             `bson:"name"`
+	County         tenancy.CountyCode `bson:"county"`
+	CountyName     string             `bson:"countyName"`
+	Status         town.Status        `bson:"status"`
+	CreatedAt      time.Time          `bson:"createdAt"`
+	ArchivedAt     *time.Time         `bson:"archivedAt,omitempty"`
+	CommunityCount *int               `bson:"communityCount"`
+}
+
+// List returns every town with its communities counted. A town stored without its count is
+// read whole once and given the count, guarded by its revision so that a newer write wins.
+func (r *Towns) List(ctx context.Context) ([]town.Summary, error) {
+	cur, err := r.coll.Find(ctx, bson.D{}, options.Find().SetProjection(listProjection))
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	var rows []storedSummary
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]town.Summary, 0, len(rows))
+	for _, row := range rows {
+		if row.CommunityCount == nil {
+			t, err := r.backfillCount(ctx, row.Code)
+			if errors.Is(err, town.ErrNotFound) {
+				continue // deleted since the list was read
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t.Summary())
+			continue
+		}
+		out = append(out, town.Summary{Code: row.Code, Name: row.Name, County: row.County, CountyName: row.CountyName,
+			Status: row.Status, Communities: *row.CommunityCount, CreatedAt: row.CreatedAt, ArchivedAt: row.ArchivedAt})
+	}
+	return out, nil
+}
+
+func (r *Towns) backfillCount(ctx context.Context, code tenancy.TownCode) (town.Town, error) {
+	t, err := r.Get(ctx, code)
+	if err != nil {
+		return town.Town{}, err
+	}
+	_, err = r.coll.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: string(code)}, {Key: outbox.Rev, Value: t.Rev}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: fieldCommunityCount, Value: len(t.Communities)}}}})
+	return t, storeErr(err)
+}
+
+// townFields is the stored document of t without its id, revision and pending events.
+func townFields(t town.Town) (bson.D, error) {
+	doc, err := outbox.Fields(t)
+	if err != nil {
+		return nil, err
+	}
+	return append(doc, bson.E{Key: fieldCommunityCount, Value: len(t.Communities)}), nil
 }
 
 func (r *Towns) Create(ctx context.Context, t town.Town, ev events.Envelope) error {
-	doc, err := outbox.Fields(t)
+	doc, err := townFields(t)
 	if err != nil {
 		return err
 	}
@@ -47,7 +114,7 @@ func (r *Towns) Create(ctx context.Context, t town.Town, ev events.Envelope) err
 }
 
 func (r *Towns) Update(ctx context.Context, t town.Town, ev events.Envelope) (town.Town, error) {
-	doc, err := outbox.Fields(t)
+	doc, err := townFields(t)
 	if err != nil {
 		return town.Town{}, err
 	}

@@ -32,6 +32,9 @@ type Deps struct {
 	AccessVerifier *auth.Verifier
 	Log            *slog.Logger
 	Now            func() time.Time // default time.Now
+	// SessionCacheTTL is how long this replica trusts what it read of an account and of a
+	// token's revocation (see sessionCache); 0 reads the store on every request.
+	SessionCacheTTL time.Duration
 }
 
 // Application is every use case of the gateway.
@@ -55,10 +58,13 @@ func New(d Deps) *Application {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	sessions := newSessionCache(d.SessionCacheTTL, d.Now)
+	d.Accounts = cachedAccounts{Accounts: d.Accounts, cache: sessions}
+	d.Revocations = cachedRevocations{Revocations: d.Revocations, cache: sessions}
 	runner := NewRunner(d.Log)
 	dir := NewDirectory(d.Towns, 10*time.Second, d.Now)
 	return &Application{
-		Identity:  &Identity{d: d},
+		Identity:  &Identity{d: d, sessions: sessions},
 		Registry:  &Registry{d: d, runner: runner, dir: dir},
 		Accounts:  &AccountAdmin{d: d},
 		Settings:  &TownSettings{d: d, dir: dir},

@@ -26,6 +26,9 @@ const (
 
 var errUnauthorized = errs.ErrUnauthorized
 
+// maxVerifiedTokens bounds the verified-token memory (a token is a few hundred bytes).
+const maxVerifiedTokens = 50_000
+
 // LockedError is a refused login with the time left until the lock ends.
 type LockedError struct {
 	After time.Duration
@@ -36,7 +39,11 @@ func (e *LockedError) Unwrap() error { return account.ErrLocked }
 
 // Identity logs accounts in and out and turns access tokens into sessions.
 type Identity struct {
-	d Deps
+	d        Deps
+	sessions *sessionCache
+
+	verifiedMu sync.Mutex
+	verified   map[string]Token // by the token's text; see Verify
 
 	dummyOnce sync.Once
 	dummy     string
@@ -129,26 +136,63 @@ func (i *Identity) issue(acc account.Account) (LoginResult, error) {
 	return LoginResult{Token: tok, ExpiresAt: c.expires, Account: acc}, nil
 }
 
-// Authenticate verifies an access token and returns the session. The principal is built from
-// the account as it is now, so a changed role or a disabled account takes effect at once; a
-// token issued before the last password change or logged out is refused.
-func (i *Identity) Authenticate(ctx context.Context, token string) (Session, error) {
+// Token is an access token whose signature and lifetime were checked; its principal is the
+// one signed at login. Verifying costs no store read, so a caller can be refused (rate limit)
+// before Authenticate reads anything.
+type Token struct {
+	Principal auth.Principal
+	claims    tokenClaims
+}
+
+// Verify checks an access token's signature, issuer, audience and lifetime. A token that
+// verified once is remembered by its exact text until it expires: the same bytes verify the
+// same way, and the signature check is the largest CPU cost of a proxied request.
+func (i *Identity) Verify(token string) (Token, error) {
+	now := i.d.Now()
+	i.verifiedMu.Lock()
+	t, ok := i.verified[token]
+	i.verifiedMu.Unlock()
+	if ok {
+		if !now.Before(t.claims.expires) {
+			return Token{}, errUnauthorized
+		}
+		return t, nil
+	}
 	p, err := i.d.AccessVerifier.Verify(token)
 	if err != nil {
-		return Session{}, err
+		return Token{}, err
 	}
 	c, err := readClaims(token)
 	if err != nil || c.id == "" {
+		return Token{}, errUnauthorized
+	}
+	t = Token{Principal: p, claims: c}
+	i.verifiedMu.Lock()
+	if i.verified == nil || len(i.verified) >= maxVerifiedTokens {
+		i.verified = map[string]Token{} // expired tokens go with the rest; live ones verify again
+	}
+	i.verified[strings.Clone(token)] = t // the caller's string may live in a reused buffer
+	i.verifiedMu.Unlock()
+	return t, nil
+}
+
+// Authenticate turns a verified token into the session. The principal is built from the
+// account as it is now, so a changed role or a disabled account takes effect at once on this
+// replica (within the session cache's ttl on the others); a token issued before the last
+// password change or logged out is refused.
+func (i *Identity) Authenticate(ctx context.Context, t Token) (Session, error) {
+	c := t.claims
+	if c.id == "" {
 		return Session{}, errUnauthorized
 	}
-	revoked, err := i.d.Revocations.Revoked(ctx, c.id)
+	revoked, err := i.sessions.revoked(ctx, c.id, i.d.Revocations.Revoked)
 	if err != nil {
 		return Session{}, err
 	}
 	if revoked {
 		return Session{}, errUnauthorized
 	}
-	acc, err := i.d.Accounts.Get(ctx, p.AccountID)
+	acc, err := i.sessions.account(ctx, t.Principal.AccountID, i.d.Accounts.Get)
 	if errors.Is(err, account.ErrNotFound) {
 		return Session{}, errUnauthorized
 	}

@@ -22,7 +22,8 @@ import (
 // Towns is the tenant registry (platform.towns, keyed by town code).
 type Towns interface {
 	Get(ctx context.Context, code tenancy.TownCode) (town.Town, error) // town.ErrNotFound
-	List(ctx context.Context) ([]town.Town, error)
+	// List returns every town without its communities, which it only counts.
+	List(ctx context.Context) ([]town.Summary, error)
 	Create(ctx context.Context, t town.Town, ev events.Envelope) error // town.ErrExists
 	// Update writes t if the stored town is still at t.Rev; errs.ErrConflict otherwise.
 	Update(ctx context.Context, t town.Town, ev events.Envelope) (town.Town, error)

@@ -38,9 +38,9 @@ type TownView struct {
 	ArchivedAt  *time.Time         `json:"archivedAt,omitempty"`
 }
 
-func viewOf(t town.Town) TownView {
+func viewOf(t town.Summary) TownView {
 	return TownView{Code: t.Code, Name: t.Name, County: t.County, CountyName: t.CountyName, Status: t.Status,
-		Communities: len(t.Communities), CreatedAt: t.CreatedAt, ArchivedAt: t.ArchivedAt}
+		Communities: t.Communities, CreatedAt: t.CreatedAt, ArchivedAt: t.ArchivedAt}
 }
 
 // TownStatusData is the data of platform.town.archived.
@@ -125,7 +125,7 @@ func (r *Registry) List(ctx context.Context) ([]TownView, error) {
 		if err != nil {
 			return nil, err
 		}
-		return []TownView{viewOf(t)}, nil
+		return []TownView{viewOf(t.Summary())}, nil
 	}
 	all, err := r.d.Towns.List(ctx)
 	if err != nil {

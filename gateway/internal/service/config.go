@@ -40,7 +40,15 @@ type Config struct {
 	CookieSecure       bool    // GATEWAY_COOKIE_SECURE
 	ImportLimit        int64   // GATEWAY_IMPORT_LIMIT (bytes)
 	ProxyBodyLimit     int64   // GATEWAY_PROXY_BODY_LIMIT (bytes): any body forwarded to a service
+	// SessionCacheTTL (GATEWAY_SESSION_CACHE_TTL, default DefaultSessionCacheTTL; 0 turns it
+	// off) is how long a replica trusts the account and revocation it read for a token. A
+	// logout, password change or account change on another replica takes effect here within it.
+	SessionCacheTTL time.Duration
 }
+
+// DefaultSessionCacheTTL keeps the store's reads for authentication to one per account and
+// token every few seconds, while a change made on another replica still lands quickly.
+const DefaultSessionCacheTTL = 5 * time.Second
 
 // DefaultUpstreamPorts are where the services listen by default on one host.
 var DefaultUpstreamPorts = map[string]int{
@@ -115,6 +123,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	var err error
 	if c.UpstreamTimeout, err = time.ParseDuration(env("GATEWAY_UPSTREAM_TIMEOUT", "30s")); err != nil {
 		problems = append(problems, fmt.Errorf("GATEWAY_UPSTREAM_TIMEOUT: %w", err))
+	}
+	if c.SessionCacheTTL, err = time.ParseDuration(env("GATEWAY_SESSION_CACHE_TTL", DefaultSessionCacheTTL.String())); err != nil || c.SessionCacheTTL < 0 {
+		problems = append(problems, fmt.Errorf("GATEWAY_SESSION_CACHE_TTL: %q is not a duration ≥ 0", env("GATEWAY_SESSION_CACHE_TTL", "")))
 	}
 	if c.CookieSecure, err = strconv.ParseBool(env("GATEWAY_COOKIE_SECURE", "false")); err != nil {
 		problems = append(problems, fmt.Errorf("GATEWAY_COOKIE_SECURE: %w", err))

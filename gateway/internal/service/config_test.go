@@ -26,6 +26,7 @@ func TestLoadConfig_DefaultsWithBothKeys(t *testing.T) {
 	require.Equal(t, 30*time.Second, c.UpstreamTimeout)
 	require.EqualValues(t, 32<<20, c.ImportLimit)
 	require.False(t, c.CookieSecure)
+	require.Equal(t, DefaultSessionCacheTTL, c.SessionCacheTTL)
 }
 
 func TestLoadConfig_NamesEveryBadVariableAtOnce(t *testing.T) {
@@ -34,12 +35,13 @@ func TestLoadConfig_NamesEveryBadVariableAtOnce(t *testing.T) {
 		"PERSONNEL_URL":                "ftp://personnel",
 		"GATEWAY_RATE_PER_IP":          "fast",
 		"GATEWAY_UPSTREAM_TIMEOUT":     "soon",
+		"GATEWAY_SESSION_CACHE_TTL":    "-1s",
 		"DUNDIAN_BOOTSTRAP_ADMIN":      "admin",
 		"DUNDIAN_IDENTITY_PRIVATE_KEY": "bm90IGEga2V5",
 	}
 	_, err := loadConfig(func(k string) string { return env[k] })
 	require.Error(t, err)
-	for _, name := range []string{"DUNDIAN_ACCESS_TOKEN_KEY", "DUNDIAN_IDENTITY_PRIVATE_KEY", "PERSONNEL_URL", "GATEWAY_RATE_PER_IP", "GATEWAY_UPSTREAM_TIMEOUT"} {
+	for _, name := range []string{"DUNDIAN_ACCESS_TOKEN_KEY", "DUNDIAN_IDENTITY_PRIVATE_KEY", "PERSONNEL_URL", "GATEWAY_RATE_PER_IP", "GATEWAY_UPSTREAM_TIMEOUT", "GATEWAY_SESSION_CACHE_TTL"} {
 		require.True(t, strings.Contains(err.Error(), name), "%s in %v", name, err)
 	}
 }

@@ -226,6 +226,8 @@ func TestDisabledAccount_IsRefusedAtOnce(t *testing.T) {
 	town := h.newTown(t)
 	acc, tok := h.account(t, auth.Cadre, town)
 	_, adminTok := h.account(t, auth.TownAdmin, town)
+	require.Equal(t, http.StatusOK, h.do(t, req{method: "GET", path: "/api/v1/me", token: tok}).StatusCode,
+		"the account is in the session cache when it is disabled")
 	r := h.do(t, req{method: "PATCH", path: "/api/v1/accounts/" + acc.ID, token: adminTok, body: map[string]string{"status": "disabled"}})
 	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 	require.Equal(t, http.StatusUnauthorized, h.do(t, req{method: "GET", path: "/api/v1/me", token: tok}).StatusCode)

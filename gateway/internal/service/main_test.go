@@ -108,6 +108,7 @@ func start(t testing.TB, edit func(*service.Config)) *harness {
 		UpstreamTimeout: 10 * time.Second,
 		ImportLimit:     32 << 20,
 		ProxyBodyLimit:  128 << 20,
+		SessionCacheTTL: service.DefaultSessionCacheTTL,
 	}
 	for _, s := range routes.Services {
 		cfg.Upstreams[s] = up.url

@@ -33,6 +33,8 @@ type Service struct {
 	Intranet *fiber.App // served by the process on Config.Addr
 	Public   *fiber.App // served on Config.PublicAddr
 	Outbox   *outbox.Outbox
+	// Storage measures each town's database and objects for the storage dashboard.
+	Storage *adapters.StorageMetrics
 
 	cfg Config
 	p   *process.Process
@@ -76,20 +78,21 @@ func New(ctx context.Context, p *process.Process, cfg Config) (*Service, error) 
 		return nil, err
 	}
 	application := app.New(app.Deps{
-		Towns:          adapters.NewTowns(p.Store, ob),
-		Accounts:       adapters.NewAccounts(p.Store, ob),
-		Throttles:      adapters.NewThrottles(p.Store),
-		Revocations:    adapters.NewRevocations(p.Store),
-		Settings:       adapters.NewSettings(p.Store, ob),
-		Calendars:      adapters.NewCalendars(p.Store, ob),
-		Jobs:           adapters.NewJobs(p.Store),
-		Audit:          adapters.NewAuditLog(p.Store),
-		Erasures:       adapters.NewErasures(p.Store, ob),
-		TownData:       townData,
-		Passwords:      adapters.NewPasswords(),
-		AccessSigner:   auth.NewSigner(cfg.AccessKey, app.AccessIssuer, app.AccessAudience, app.AccessTTL),
-		AccessVerifier: auth.NewVerifier(publicKey(cfg.AccessKey), app.AccessIssuer, app.AccessAudience),
-		Log:            p.Log,
+		Towns:           adapters.NewTowns(p.Store, ob),
+		Accounts:        adapters.NewAccounts(p.Store, ob),
+		Throttles:       adapters.NewThrottles(p.Store),
+		Revocations:     adapters.NewRevocations(p.Store),
+		Settings:        adapters.NewSettings(p.Store, ob),
+		Calendars:       adapters.NewCalendars(p.Store, ob),
+		Jobs:            adapters.NewJobs(p.Store),
+		Audit:           adapters.NewAuditLog(p.Store),
+		Erasures:        adapters.NewErasures(p.Store, ob),
+		TownData:        townData,
+		Passwords:       adapters.NewPasswords(),
+		AccessSigner:    auth.NewSigner(cfg.AccessKey, app.AccessIssuer, app.AccessAudience, app.AccessTTL),
+		AccessVerifier:  auth.NewVerifier(publicKey(cfg.AccessKey), app.AccessIssuer, app.AccessAudience),
+		Log:             p.Log,
+		SessionCacheTTL: cfg.SessionCacheTTL,
 	})
 	spec, err := openapi.Merged()
 	if err != nil {
@@ -118,7 +121,7 @@ func New(ctx context.Context, p *process.Process, cfg Config) (*Service, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{App: application, Outbox: ob, cfg: cfg, p: p}
+	s := &Service{App: application, Outbox: ob, Storage: storage, cfg: cfg, p: p}
 	p.Ready("setup", s.setupChecked)
 	// The intranet app streams request bodies: the gateway's own routes bound theirs, the
 	// proxy passes them on.

@@ -44,6 +44,24 @@ type Town struct {
 	Rev         int64              `json:"rev" bson:"rev"`
 }
 
+// Summary is a town as a list shows it: its communities counted, not listed.
+type Summary struct {
+	Code        tenancy.TownCode
+	Name        string
+	County      tenancy.CountyCode
+	CountyName  string
+	Status      Status
+	Communities int
+	CreatedAt   time.Time
+	ArchivedAt  *time.Time
+}
+
+// Summary returns the town as a list shows it.
+func (t Town) Summary() Summary {
+	return Summary{Code: t.Code, Name: t.Name, County: t.County, CountyName: t.CountyName, Status: t.Status,
+		Communities: len(t.Communities), CreatedAt: t.CreatedAt, ArchivedAt: t.ArchivedAt}
+}
+
 var (
 	ErrNotFound = errs.NotFound("town-not-found",
 		"no such town", "找不到该乡镇")

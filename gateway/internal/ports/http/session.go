@@ -47,8 +47,8 @@ var errCrossOrigin = errs.Forbidden("cross-origin",
 	"the request came from another site", "请求来自其他网站，已拒绝")
 
 // verify authenticates the caller and is the first handler of every non-public route: it
-// puts the principal and the session on the request's context, applies the town's rate
-// limit, and audits mutations — including the ones the next handlers refuse.
+// applies the town's rate limit, puts the principal and the session on the request's
+// context, and audits mutations — including the ones the next handlers refuse.
 func (s *Server) verify(c *fiber.Ctx) error {
 	tok, fromCookie := accessToken(c)
 	if tok == "" {
@@ -59,17 +59,24 @@ func (s *Server) verify(c *fiber.Ctx) error {
 	if fromCookie && c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead && !sameOrigin(c) {
 		return errCrossOrigin
 	}
-	sess, err := s.app.Identity.Authenticate(c.UserContext(), tok)
+	t, err := s.app.Identity.Verify(tok)
+	if err != nil {
+		return err
+	}
+	// The town's limit is taken from the signed token, before Authenticate reads the store:
+	// a town over its allowance costs the store nothing, and only a holder of a valid token
+	// can spend a town's allowance.
+	rt, known := s.byRoute[c.Method()+" "+c.Route().Path]
+	if err := s.limitTown(c, rt, t.Principal); err != nil {
+		return err
+	}
+	sess, err := s.app.Identity.Authenticate(c.UserContext(), t)
 	if err != nil {
 		return err
 	}
 	ctx := context.WithValue(c.UserContext(), sessionKey{}, sess)
 	c.SetUserContext(auth.WithPrincipal(ctx, sess.Principal))
 
-	rt, known := s.byRoute[c.Method()+" "+c.Route().Path]
-	if err := s.limitTown(c, rt, sess.Principal); err != nil {
-		return err
-	}
 	if known && rt.Mutation() {
 		return s.audited(c, rt, sess.Principal)
 	}
