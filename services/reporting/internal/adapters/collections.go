@@ -8,7 +8,7 @@ import (
 
 // Collections and indexes reporting keeps in every town's database (prefixed "reporting_").
 var (
-	Collections = []string{monthlyReportsCollection, figuresCollection, meetingsCollection, tasksCollection, townReportsCollection, openTasksCollection, notificationsCollection, notificationReadsCollection, storiesCollection}
+	Collections = []string{monthlyReportsCollection, reportMonthsCollection, figuresCollection, meetingsCollection, tasksCollection, townReportsCollection, openTasksCollection, notificationsCollection, notificationReadsCollection, storiesCollection}
 	Indexes     = []store.Index{
 		{Collection: monthlyReportsCollection, Keys: bson.D{{Key: "month", Value: 1}, {Key: "cadre", Value: 1}}, Unique: true},
 		{Collection: meetingsCollection, Keys: bson.D{{Key: "scheduledAt", Value: -1}}},

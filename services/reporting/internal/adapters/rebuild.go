@@ -240,8 +240,8 @@ func (b *Rebuilder) scope(ctx context.Context, only string) (clear []tenancy.Tow
 	return clear, skip, nil
 }
 
-// clearTown removes the town's row of the county comparison, its cadres' figures and its
-// due tasks.
+// clearTown empties the town's row of the county comparison and removes its cadres' figures
+// and its due tasks.
 func (b *Rebuilder) clearTown(ctx context.Context, town tenancy.TownCode) error {
 	tctx := tenancy.WithTown(ctx, town)
 	for _, name := range []string{figuresCollection, openTasksCollection} {
@@ -253,8 +253,7 @@ func (b *Rebuilder) clearTown(ctx context.Context, town tenancy.TownCode) error 
 			return err
 		}
 	}
-	_, err := b.Towns.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: string(town)}})
-	return err
+	return b.Towns.clear(ctx, string(town))
 }
 
 type partition struct {

@@ -15,8 +15,16 @@ type Towns interface {
 	// Update reads the town's row (a new one when absent), lets fn change it and stores it if
 	// fn reports a change, retrying on concurrent writes.
 	Update(ctx context.Context, town string, fn func(*comparison.Town) bool) error
+	// UpdatePart is Update for a change of one part: fn sees the row with only that part's
+	// entry, and only that entry is written.
+	UpdatePart(ctx context.Context, town string, p comparison.Part, fn func(*comparison.Town) bool) error
 	Get(ctx context.Context, town string) (comparison.Town, error)
+	// Cadres is Get with only the town's cadres, for their names.
+	Cadres(ctx context.Context, town string) (comparison.Town, error)
 	All(ctx context.Context) ([]comparison.Town, error)
+	// Rows is the comparison of every town not erased with the reports on month
+	// ("2026-05"), ordered by code.
+	Rows(ctx context.Context, month string) ([]comparison.Row, error)
 }
 
 // Application is reporting's use cases.
@@ -134,34 +142,34 @@ func (h ProjectionHandler) TownErased(ctx context.Context, town string, at time.
 
 // CommunityChanged records a community's state at its revision.
 func (h ProjectionHandler) CommunityChanged(ctx context.Context, town, code string, s comparison.CommunityState, at time.Time) error {
-	return h.towns.Update(ctx, town, func(t *comparison.Town) bool {
+	return h.towns.UpdatePart(ctx, town, comparison.CommunityPart(code), func(t *comparison.Town) bool {
 		return t.ApplyCommunity(code, s, at)
 	})
 }
 
 // ReportChanged records a monthly report's state at its revision.
 func (h ProjectionHandler) ReportChanged(ctx context.Context, town, id string, s comparison.ReportState, at time.Time) error {
-	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyReport(id, s, at) })
+	return h.towns.UpdatePart(ctx, town, comparison.ReportPart(id), func(t *comparison.Town) bool { return t.ApplyReport(id, s, at) })
 }
 
 // CadreChanged records a cadre's state at its revision.
 func (h ProjectionHandler) CadreChanged(ctx context.Context, town, id string, s comparison.CadreState, at time.Time) error {
-	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyCadre(id, s, at) })
+	return h.towns.UpdatePart(ctx, town, comparison.CadrePart(id), func(t *comparison.Town) bool { return t.ApplyCadre(id, s, at) })
 }
 
 // ContactListChanged records a one-links-five list's state at its revision.
 func (h ProjectionHandler) ContactListChanged(ctx context.Context, town, id string, s comparison.ContactListState, at time.Time) error {
-	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyContactList(id, s, at) })
+	return h.towns.UpdatePart(ctx, town, comparison.ContactListPart(id), func(t *comparison.Town) bool { return t.ApplyContactList(id, s, at) })
 }
 
 // AssignmentChanged records an assignment's state at its revision.
 func (h ProjectionHandler) AssignmentChanged(ctx context.Context, town, id string, s comparison.AssignmentState, at time.Time) error {
-	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyAssignment(id, s, at) })
+	return h.towns.UpdatePart(ctx, town, comparison.AssignmentPart(id), func(t *comparison.Town) bool { return t.ApplyAssignment(id, s, at) })
 }
 
 // CaseChanged records a petition case's state at its revision.
 func (h ProjectionHandler) CaseChanged(ctx context.Context, town, id string, s comparison.CaseState, at time.Time) error {
-	return h.towns.Update(ctx, town, func(t *comparison.Town) bool { return t.ApplyCase(id, s, at) })
+	return h.towns.UpdatePart(ctx, town, comparison.CasePart(id), func(t *comparison.Town) bool { return t.ApplyCase(id, s, at) })
 }
 
 // ContactListsForwarded records when the town forwarded a year's lists to the county.
@@ -182,15 +190,5 @@ func (h ComparisonHandler) Handle(ctx context.Context, month string) ([]comparis
 	if !p.Role.CountyWide() {
 		return nil, errs.ErrForbidden
 	}
-	towns, err := h.towns.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]comparison.Row, 0, len(towns))
-	for _, t := range towns {
-		if !t.Erased {
-			rows = append(rows, t.Row(month))
-		}
-	}
-	return rows, nil
+	return h.towns.Rows(ctx, month)
 }

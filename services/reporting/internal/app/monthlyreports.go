@@ -75,7 +75,7 @@ func (h MonthlyReportsHandler) Get(ctx context.Context, k Key) (MonthlyReportVie
 	if err != nil {
 		return MonthlyReportView{}, err
 	}
-	names, err := h.towns.Get(ctx, string(town))
+	names, err := h.towns.Cadres(ctx, string(town))
 	if err != nil {
 		return MonthlyReportView{}, err
 	}
@@ -99,7 +99,7 @@ func (h MonthlyReportsHandler) List(ctx context.Context, m calendar.Month) ([]Mo
 	if err != nil {
 		return nil, err
 	}
-	names, err := h.towns.Get(ctx, string(town))
+	names, err := h.towns.Cadres(ctx, string(town))
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +173,7 @@ func (h MonthlyReportsHandler) change(ctx context.Context, k Key, evType string,
 		if err != nil {
 			return MonthlyReportView{}, err
 		}
-		names, err := h.towns.Get(ctx, string(town))
+		names, err := h.towns.Cadres(ctx, string(town))
 		if err != nil {
 			return MonthlyReportView{}, err
 		}

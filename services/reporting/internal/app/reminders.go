@@ -7,6 +7,7 @@ import (
 
 	"dundian.local/libs/calendar"
 	"dundian.local/libs/tenancy"
+	"dundian.local/services/reporting/internal/domain/comparison"
 	"dundian.local/services/reporting/internal/domain/figures"
 	"dundian.local/services/reporting/internal/domain/notification"
 	"dundian.local/services/reporting/internal/domain/rebuild"
@@ -20,7 +21,9 @@ type NotificationSink interface {
 // RemindersHandler reminds cadres of the monthly report on the month just ended, from the
 // county projection: the active cadres of each town (personnel) and the reports handed in.
 type RemindersHandler struct {
-	towns     Towns
+	towns interface {
+		All(ctx context.Context) ([]comparison.Town, error)
+	}
 	calendars Calendars
 	sink      NotificationSink
 	rebuilds  Rebuilds

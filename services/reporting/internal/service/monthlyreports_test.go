@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"dundian.local/libs/auth"
 	"dundian.local/libs/bus"
@@ -262,4 +263,42 @@ func TestMonthlyReport_RolesAndIsolation(t *testing.T) {
 	require.Equal(t, "c1", mine[0].Cadre)
 	require.Empty(t, list(office(other), other), "another town's database holds none of them")
 	require.Empty(t, call(t, s, countyAdmin, http.MethodGet, reportPath(other, "c1", m), nil, http.StatusOK).Narrative.Measures)
+}
+
+func TestMonthlyReport_ListHoldsReportsFromBeforeTheMonthListsAndNewOnes(t *testing.T) {
+	t.Parallel()
+	s := reporting(t)
+	town := testkit.NewTown(t)
+	m := calendar.MonthOf(time.Now())
+	list := func() []string {
+		r := s.Do(t, office(town), http.MethodGet, fmt.Sprintf("/api/v1/towns/%s/monthly-reports?month=%s", town, m), nil)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		var body struct{ Items []report }
+		r.JSON(t, &body)
+		var cadres []string
+		for _, it := range body.Items {
+			cadres = append(cadres, it.Cadre)
+		}
+		return cadres
+	}
+
+	// A report stored before the town had month lists, and one of another month.
+	old := testkit.Mongo(t).Database(town.Database()).Collection("reporting_monthly_reports")
+	for _, x := range []struct {
+		cadre string
+		month calendar.Month
+	}{{"c9", m}, {"c9", m.Prev()}} {
+		_, err := old.InsertOne(context.Background(), bson.D{
+			{Key: "_id", Value: x.cadre + "|" + x.month.String()}, {Key: "town", Value: string(town)}, {Key: "cadre", Value: x.cadre},
+			{Key: "month", Value: bson.D{{Key: "year", Value: x.month.Year}, {Key: "month", Value: int(x.month.Month)}}},
+			{Key: "status", Value: "draft"}, {Key: "rev", Value: 1},
+		})
+		require.NoError(t, err)
+	}
+	require.Equal(t, []string{"c9"}, list(), "found by their month the first time")
+
+	call(t, s, cadre(town, "c2"), http.MethodPut, reportPath(town, "c2", m), complete(""), http.StatusOK)
+	call(t, s, cadre(town, "c1"), http.MethodPut, reportPath(town, "c1", m), complete(""), http.StatusOK)
+	call(t, s, cadre(town, "c1"), http.MethodPut, reportPath(town, "c1", m), complete(""), http.StatusOK)
+	require.Equal(t, []string{"c1", "c2", "c9"}, list(), "reports saved later are on the month's list, once each, by cadre")
 }

@@ -13,7 +13,7 @@ import (
 type Town struct {
 	Code        string                    `bson:"_id"`
 	Name        string                    `bson:"name"`
-	Communities map[string]CommunityState `bson:"communities"`
+	Communities map[string]CommunityState `bson:"communities,omitempty"`
 	// Reports are the cadres' monthly reports by id ("<cadre>|2026-05"), as their latest
 	// events described them.
 	Reports map[string]ReportState `bson:"reports,omitempty"`
