@@ -23,6 +23,8 @@ var reportingRoutes = []Route{
 	{ID: "countyComparison", Method: "GET", Path: "/api/v1/county/comparison", Owner: Reporting, Roles: county},
 	{ID: "countyMonth", Method: "GET", Path: "/api/v1/county/comparison/months/{month}", Owner: Reporting, Roles: county},
 	{ID: "countyTrend", Method: "GET", Path: "/api/v1/county/comparison/trend", Owner: Reporting, Roles: county},
+	{ID: "getComparisonSettings", Method: "GET", Path: "/api/v1/county/comparison/settings", Owner: Reporting, Roles: county},
+	{ID: "setComparisonSettings", Method: "PUT", Path: "/api/v1/county/comparison/settings", Owner: Reporting, Roles: []auth.Role{auth.CountyAdmin}},
 	{ID: "townMonth", Method: "GET", Path: "/api/v1/towns/{town}/months/{month}", Owner: Reporting, Roles: reportingTown},
 	{ID: "startRebuild", Method: "POST", Path: "/api/v1/county/projections/rebuild", Owner: Reporting, Roles: reportingCounty},
 	{ID: "latestRebuild", Method: "GET", Path: "/api/v1/county/projections/rebuild", Owner: Reporting, Roles: reportingCounty},

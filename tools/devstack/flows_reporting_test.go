@@ -60,6 +60,18 @@ func countyComparison(t *testing.T, base, password string) {
 	p.do("open the contact point", tap(`//button[contains(normalize-space(.), "城厢村")]`))
 	p.waitText("的蹲点干部", "王建国")
 	p.shot("4-community-cadres")
+
+	// No league table until the county allows one, and back again.
+	p.navigate(base + "/#/comparison")
+	p.waitText("不排名次", "允许按指标给乡镇排序")
+	p.waitFor("no sortable column", `!document.querySelector("th button.th-sort")`)
+	p.do("allow sorting by a figure", tap(`#rankings-shown`))
+	p.waitText("已允许按指标排序")
+	p.waitFor("sortable columns", `document.querySelectorAll("th button.th-sort").length >= 6`)
+	p.shot("5-rankings-allowed")
+	p.do("forbid it again", tap(`#rankings-shown`))
+	p.waitText("不排名次")
+	p.waitFor("no sortable column", `!document.querySelector("th button.th-sort")`)
 }
 
 // rebuildAndMessaging: the county administrator rebuilds the demo town's figures and follows

@@ -44,6 +44,7 @@ type Commands struct {
 	Reminders      RemindersHandler
 	Rebuild        RebuildHandler
 	Webhook        WebhookHandler
+	Settings       ComparisonSettingsHandler
 }
 
 type Queries struct {
@@ -57,6 +58,7 @@ type Queries struct {
 	Stories        StoriesHandler
 	Rebuild        RebuildHandler
 	Webhook        WebhookHandler
+	Settings       ComparisonSettingsHandler
 }
 
 // Deps are the repositories and the clock the use cases run on.
@@ -75,6 +77,7 @@ type Deps struct {
 	Stories  Stories
 	Rebuilds Rebuilds
 	Webhooks Webhooks
+	Settings ComparisonSettingsStore
 	Now      func() time.Time
 }
 
@@ -86,6 +89,7 @@ func New(d Deps) Application {
 	town := TownReportsHandler{repo: d.TownReports, monthly: d.MonthlyReports, figures: d.Figures, meetings: d.Meetings, calendars: d.Calendars, now: d.Now}
 	rebuilds := RebuildHandler{jobs: d.Rebuilds, towns: d.Towns, now: d.Now}
 	hooks := WebhookHandler{hooks: d.Webhooks, now: d.Now}
+	settings := ComparisonSettingsHandler{store: d.Settings, now: d.Now}
 	return Application{
 		Commands: Commands{
 			Projection:     ProjectionHandler{d.Towns},
@@ -98,6 +102,7 @@ func New(d Deps) Application {
 			Reminders:      RemindersHandler{towns: d.Towns, calendars: d.Calendars, sink: d.Notifications, rebuilds: d.Rebuilds, now: d.Now},
 			Rebuild:        rebuilds,
 			Webhook:        hooks,
+			Settings:       settings,
 		},
 		Queries: Queries{
 			Comparison:     ComparisonHandler{d.Towns},
@@ -110,6 +115,7 @@ func New(d Deps) Application {
 			Stories:        stories,
 			Rebuild:        rebuilds,
 			Webhook:        hooks,
+			Settings:       settings,
 		},
 	}
 }

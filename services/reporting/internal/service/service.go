@@ -45,6 +45,7 @@ func New(ctx context.Context, p *process.Process) (app.Application, error) {
 		Stories:        adapters.NewStories(st, ob),
 		Rebuilds:       rebuilds,
 		Webhooks:       hooks,
+		Settings:       adapters.NewSettings(st),
 		Now:            time.Now,
 	})
 	if err := p.Mount(routes.Reporting, porthttp.Routes(a)); err != nil {

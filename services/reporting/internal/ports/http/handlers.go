@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"dundian.local/libs/calendar"
+	"dundian.local/libs/httpx"
 	"dundian.local/services/reporting/internal/app"
 	"dundian.local/services/reporting/internal/domain/comparison"
 	"dundian.local/services/reporting/internal/domain/notification"
@@ -24,6 +25,8 @@ func Routes(a app.Application) map[string]fiber.Handler {
 		"townMonth":             h.TownMonth,
 		"startRebuild":          h.StartRebuild,
 		"latestRebuild":         h.LatestRebuild,
+		"getComparisonSettings": h.GetComparisonSettings,
+		"setComparisonSettings": h.SetComparisonSettings,
 		"getWebhook":            h.GetWebhook,
 		"configureWebhook":      h.ConfigureWebhook,
 		"listWebhookDeliveries": h.ListWebhookDeliveries,
@@ -63,6 +66,8 @@ func Routes(a app.Application) map[string]fiber.Handler {
 type comparisonResponse struct {
 	Month string           `json:"month"`
 	Towns []comparison.Row `json:"towns"`
+	// RankingsShown: the county lets the console sort the towns by a figure (a league table).
+	RankingsShown bool `json:"rankingsShown"`
 }
 
 // comparisonMonth is the month whose reports the comparison counts: ?<param>=, by default the
@@ -87,7 +92,35 @@ func (h Handlers) CountyComparison(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(comparisonResponse{Month: month, Towns: rows})
+	settings, err := h.app.Queries.Settings.Get(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(comparisonResponse{Month: month, Towns: rows, RankingsShown: settings.RankingsShown})
+}
+
+func (h Handlers) GetComparisonSettings(c *fiber.Ctx) error {
+	s, err := h.app.Queries.Settings.Get(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(s)
+}
+
+type comparisonSettingsRequest struct {
+	RankingsShown *bool `json:"rankingsShown" validate:"required"`
+}
+
+func (h Handlers) SetComparisonSettings(c *fiber.Ctx) error {
+	var req comparisonSettingsRequest
+	if err := httpx.Decode(c, &req); err != nil {
+		return err
+	}
+	s, err := h.app.Commands.Settings.Set(c.UserContext(), *req.RankingsShown)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s)
 }
 
 type dueTaskList struct {
