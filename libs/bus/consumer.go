@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,10 @@ type ConsumerConfig struct {
 	Handler Handler
 	Log     *slog.Logger
 
+	// Lanes is how many events of different towns are applied at once (default 4). The
+	// events of one key (one town) always share a lane and are applied in their order; 1
+	// applies one event at a time.
+	Lanes        int
 	MaxAttempts  int           // attempts before an event is dead-lettered (default 5)
 	RetryBackoff time.Duration // first backoff, doubling (default 100 ms)
 	// Stall is how long the reader may make no progress while the group lags before it is
@@ -53,6 +58,9 @@ type ConsumerConfig struct {
 }
 
 func (c *ConsumerConfig) setDefaults() {
+	if c.Lanes == 0 {
+		c.Lanes = 4
+	}
 	if c.MaxAttempts == 0 {
 		c.MaxAttempts = 5
 	}
@@ -90,12 +98,16 @@ func (c ConsumerConfig) Validate() error {
 		return errors.New("consumer: no topics")
 	case c.Handler == nil:
 		return errors.New("consumer: no handler")
+	case c.Lanes < 0:
+		return errors.New("consumer: negative lanes")
 	}
 	return nil
 }
 
 // Consumer runs FetchMessage → apply (with bounded retries) → commit, parks poison events
-// on the dead-letter topic, measures lag and rebuilds a stalled reader.
+// on the dead-letter topic, measures lag and rebuilds a stalled reader. It applies the
+// events of different towns side by side in lanes (a town's events keep their order in
+// its lane) and commits, per partition, only past events that are done.
 type Consumer struct {
 	cfg  ConsumerConfig
 	dlq  *Publisher
@@ -159,8 +171,10 @@ func (c *Consumer) newReader() *kafka.Reader {
 	})
 }
 
-// Run consumes until ctx ends. The event being applied when ctx ends is finished and
-// committed first, so a SIGTERM loses nothing and repeats nothing that was applied.
+// Run consumes until ctx ends. The events being applied when ctx ends are finished and
+// committed first, so a SIGTERM loses nothing. An event is committed only when every
+// earlier one of its partition is done, so one applied behind an event that was still
+// queued is applied again after a restart, which an idempotent handler absorbs.
 func (c *Consumer) Run(ctx context.Context) error {
 	defer c.dlq.Close()
 	c.last.Store(time.Now().UnixNano())
@@ -181,57 +195,138 @@ func (c *Consumer) runReader(ctx context.Context) error {
 	defer r.Close()
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	go func() { // watchdog
-		t := time.NewTicker(c.cfg.Stall / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-rctx.Done():
-				return
-			case <-t.C:
-				idle := time.Since(time.Unix(0, c.last.Load()))
-				if c.lag.Load() > 0 && idle > c.cfg.Stall {
-					cancel(errStalled)
-					return
-				}
-			}
-		}
-	}()
+	go c.watchdog(rctx, cancel)
+
+	track := newInflight()
+	lanes := make([]chan *delivery, c.cfg.Lanes)
+	var workers sync.WaitGroup
+	for i := range lanes {
+		lanes[i] = make(chan *delivery, laneDepth)
+		workers.Go(func() { c.runLane(ctx, rctx, lanes[i], track) })
+	}
+	stop := make(chan struct{})
+	committed := make(chan error, 1)
+	go func() { committed <- c.commitLoop(ctx, r, track, stop, cancel) }()
+
+	err := c.fetch(ctx, rctx, r, track, lanes)
+	for _, l := range lanes {
+		close(l)
+	}
+	workers.Wait() // the events being applied are finished first
+	close(stop)
+	if cerr := <-committed; cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// laneDepth is how many fetched events may wait in one lane; a full lane holds the fetch
+// back, which bounds what is fetched but not applied.
+const laneDepth = 32
+
+// watchdog rebuilds the reader (cancels rctx with errStalled) when nothing was applied for
+// cfg.Stall while the group lags.
+func (c *Consumer) watchdog(rctx context.Context, cancel context.CancelCauseFunc) {
+	t := time.NewTicker(c.cfg.Stall / 3)
+	defer t.Stop()
 	for {
-		msg, err := r.FetchMessage(rctx)
-		if err != nil {
-			if cause := context.Cause(rctx); cause != nil && ctx.Err() == nil {
-				return cause
+		select {
+		case <-rctx.Done():
+			return
+		case <-t.C:
+			idle := time.Since(time.Unix(0, c.last.Load()))
+			if c.lag.Load() > 0 && idle > c.cfg.Stall {
+				cancel(errStalled)
+				return
 			}
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
 		}
-		// The apply and the commit outlive a shutdown signal: finish what was started.
-		actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		if !c.process(ctx, actx, msg) {
-			acancel()
-			return nil // shutting down before it could be applied: it is fetched again later
-		}
-		err = c.commit(actx, r, msg)
-		acancel()
-		if err != nil {
-			return err
-		}
-		c.last.Store(time.Now().UnixNano())
 	}
 }
 
-func (c *Consumer) commit(ctx context.Context, r *kafka.Reader, msg kafka.Message) error {
+// fetch hands each fetched message to the lane of its town until the reader ends. It
+// returns nil when ctx ended and the reason otherwise.
+func (c *Consumer) fetch(ctx, rctx context.Context, r *kafka.Reader, track *inflight, lanes []chan *delivery) error {
+	ended := func(err error) error {
+		if cause := context.Cause(rctx); cause != nil && ctx.Err() == nil {
+			return cause
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	for {
+		msg, err := r.FetchMessage(rctx)
+		if err != nil {
+			return ended(err)
+		}
+		d := track.add(msg)
+		select {
+		case lanes[lane(msg.Key, len(lanes))] <- d:
+		case <-rctx.Done():
+			return ended(rctx.Err())
+		}
+	}
+}
+
+// runLane applies its events one after another. Once the reader is going away the events
+// still queued are left alone: they are not committed, so they are fetched again.
+func (c *Consumer) runLane(ctx, rctx context.Context, lane <-chan *delivery, track *inflight) {
+	for d := range lane {
+		if rctx.Err() != nil {
+			continue
+		}
+		// The apply outlives a shutdown signal: finish what was started.
+		actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		done := c.process(ctx, actx, d.msg)
+		acancel()
+		if done {
+			track.finish(d)
+		}
+	}
+}
+
+// commitLoop commits what the lanes finished, batched: the commit of one event overlaps the
+// apply of the next. After stop it commits what is left, also when shutting down. A failed
+// commit ends the reader (fail), and the uncommitted events are fetched again.
+func (c *Consumer) commitLoop(ctx context.Context, r *kafka.Reader, track *inflight, stop <-chan struct{}, fail context.CancelCauseFunc) error {
+	flush := func() error {
+		msgs := track.take()
+		if len(msgs) == 0 {
+			return nil
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if err := c.commit(cctx, r, msgs...); err != nil {
+			return err
+		}
+		c.last.Store(time.Now().UnixNano())
+		return nil
+	}
+	for {
+		select {
+		case <-track.signal:
+			if err := flush(); err != nil {
+				fail(err)
+				<-stop
+				return err
+			}
+		case <-stop:
+			return flush()
+		}
+	}
+}
+
+func (c *Consumer) commit(ctx context.Context, r *kafka.Reader, msgs ...kafka.Message) error {
 	var err error
 	for attempt := 0; attempt < 10; attempt++ {
-		if err = r.CommitMessages(ctx, msg); err == nil {
+		if err = r.CommitMessages(ctx, msgs...); err == nil {
 			return nil
 		}
 		sleep(ctx, c.cfg.RetryBackoff<<min(attempt, 5))
 	}
-	return fmt.Errorf("commit %s/%d@%d: %w", msg.Topic, msg.Partition, msg.Offset, err)
+	first := msgs[0]
+	return fmt.Errorf("commit %s/%d@%d (and %d more): %w", first.Topic, first.Partition, first.Offset, len(msgs)-1, err)
 }
 
 // process applies one message and reports whether it is done with (applied or

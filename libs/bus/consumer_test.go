@@ -167,3 +167,51 @@ func TestGroupLag_CountsUncommittedMessages(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 7, lag)
 }
+
+func TestConsumer_ManyTowns_EachTownsEventsApplyInOrder(t *testing.T) {
+	t.Parallel()
+	topic := newTopic(t)
+	pub := bus.NewPublisher(testkit.Brokers(t))
+	defer pub.Close()
+	const towns, perTown = 6, 40
+	codes := make([]tenancy.TownCode, towns)
+	for i := range codes {
+		codes[i] = testkit.NewTown(t)
+	}
+	var evs []events.Envelope
+	for i := range perTown {
+		for _, town := range codes {
+			ev := events.MustNew("bustest.thing.added", town, "test", fmt.Sprintf("thing-%03d", i), nil)
+			ev.Rev = int64(i + 1)
+			evs = append(evs, ev)
+		}
+	}
+	require.NoError(t, pub.Publish(context.Background(), topic, evs...))
+
+	var mu sync.Mutex
+	seen := map[tenancy.TownCode][]int64{}
+	startConsumer(t, bus.ConsumerConfig{
+		Group: "group-" + uuid.NewString()[:8], Topics: []string{topic}, Lanes: 3,
+		Handler: func(ctx context.Context, ev events.Envelope) error {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[ev.Town] = append(seen[ev.Town], ev.Rev)
+			return nil
+		},
+	})
+	testkit.Eventually(t, 60*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		n := 0
+		for _, revs := range seen {
+			n += len(revs)
+		}
+		return n >= towns*perTown
+	}, "every event applied")
+	mu.Lock()
+	defer mu.Unlock()
+	for _, town := range codes {
+		require.Len(t, seen[town], perTown, town)
+		require.IsIncreasing(t, seen[town], "town %s applied out of order", town)
+	}
+}

@@ -9,8 +9,9 @@ import (
 )
 
 // PrepareTowns makes the service create its collections and indexes in every town's
-// database when the town is created (and again, harmlessly, when it changes), as its own
-// consumer group "<prefix>.towns".
+// database when the town is created (and again, for one read when nothing changed, when it
+// changes), as its own consumer group "<prefix>.towns". The consumer prepares several
+// towns at once: each is its own database, so their writes do not wait for each other.
 func (p *Process) PrepareTowns(prefix string, collections []string, indexes []store.Index) error {
 	st := p.Store.Service(prefix)
 	prepare := func(ctx context.Context, _ events.Envelope) error {
