@@ -2,6 +2,7 @@
 package http
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"dundian.local/libs/errs"
 	"dundian.local/libs/httpx"
 	"dundian.local/libs/tenancy"
+	"dundian.local/libs/xlsx"
 	"dundian.local/services/assessment/internal/app"
 	"dundian.local/services/assessment/internal/domain/demonstration"
 	"dundian.local/services/assessment/internal/domain/inspection"
@@ -453,13 +455,13 @@ func (h Handlers) exportAssessments(c *fiber.Ctx, y int) error {
 		}
 		rows = append(rows, row)
 	}
-	body, err := workbook(strconv.Itoa(y), rows)
-	if err != nil {
+	var body bytes.Buffer
+	if err := xlsx.Write(&body, strconv.Itoa(y), rows); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, xlsxType)
+	c.Set(fiber.HeaderContentType, xlsx.ContentType)
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="assessments-%d.xlsx"`, y))
-	return c.Send(body)
+	return c.Send(body.Bytes())
 }
 
 func (h Handlers) GetAssessment(c *fiber.Ctx) error {

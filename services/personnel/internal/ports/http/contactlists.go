@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"dundian.local/libs/httpx"
+	"dundian.local/libs/xlsx"
 	"dundian.local/services/personnel/internal/app"
 	"dundian.local/services/personnel/internal/domain/contactlist"
 )
@@ -174,7 +175,7 @@ func (h Handlers) ExportContactLists(c *fiber.Ctx) error {
 }
 
 func sendXLSX(c *fiber.Ctx, b []byte, name string) error {
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentType, xlsx.ContentType)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(b)

@@ -7,6 +7,7 @@ import (
 
 	"dundian.local/libs/httpx"
 	"dundian.local/libs/tenancy"
+	"dundian.local/libs/xlsx"
 	"dundian.local/services/personnel/internal/app"
 )
 
@@ -33,7 +34,7 @@ func (h Handlers) ExportFile(c *fiber.Ctx) error {
 	if err := writeFileXLSX(&buf, cd.Name, file); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentType, xlsx.ContentType)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="personal-file-`+id+`.xlsx"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())

@@ -3,9 +3,8 @@ package http
 import (
 	"io"
 
-	"github.com/xuri/excelize/v2"
-
 	"dundian.local/libs/calendar"
+	"dundian.local/libs/xlsx"
 	"dundian.local/services/personnel/internal/app"
 	"dundian.local/services/personnel/internal/domain/contactlist"
 	"dundian.local/services/personnel/internal/domain/personalfile"
@@ -20,24 +19,7 @@ var statusZh = map[contactlist.Status]string{
 
 // writeXLSX writes the town's lists as one sheet, one row per contact person.
 func writeXLSX(w io.Writer, e app.Export) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "一联五名单"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	row := 1
-	put := func(values []any) error {
-		cell, err := excelize.CoordinatesToCellName(1, row)
-		if err != nil {
-			return err
-		}
-		row++
-		return f.SetSheetRow(sheet, cell, &values)
-	}
-	if err := put(toAny(ExportHeaders)); err != nil {
-		return err
-	}
+	rows := [][]any{xlsx.Row(ExportHeaders)}
 	for _, l := range e.Lists {
 		cd := e.Cadres[l.Cadre]
 		late := "否"
@@ -45,14 +27,11 @@ func writeXLSX(w io.Writer, e app.Export) error {
 			late = "是"
 		}
 		for _, c := range l.Contacts {
-			if err := put([]any{cd.Name, cd.Unit, cd.Post, statusZh[l.Status], late, c.Kind.Zh(),
-				c.Name, c.Phone, c.Address, c.Details, c.Hardship}); err != nil {
-				return err
-			}
+			rows = append(rows, []any{cd.Name, cd.Unit, cd.Post, statusZh[l.Status], late, c.Kind.Zh(),
+				c.Name, c.Phone, c.Address, c.Details, c.Hardship})
 		}
 	}
-	_, err := f.WriteTo(w)
-	return err
+	return xlsx.Write(w, "一联五名单", rows)
 }
 
 // CountyHeaders are the county forwarding view's column headings.
@@ -60,13 +39,7 @@ var CountyHeaders = []string{"乡镇代码", "在岗干部", "已报送", "已�
 
 // writeCountyXLSX writes every town's one-links-five status of a year as one sheet.
 func writeCountyXLSX(w io.Writer, l app.CountyLists) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "一联五汇总"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	rows := [][]any{toAny(CountyHeaders)}
+	rows := [][]any{xlsx.Row(CountyHeaders)}
 	for _, t := range l.Towns {
 		at := ""
 		if t.ForwardedAt != nil {
@@ -74,17 +47,7 @@ func writeCountyXLSX(w io.Writer, l app.CountyLists) error {
 		}
 		rows = append(rows, []any{string(t.Town), t.Cadres, t.Submitted, t.Accepted, t.Late, at})
 	}
-	for i, r := range rows {
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return err
-		}
-		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
-			return err
-		}
-	}
-	_, err := f.WriteTo(w)
-	return err
+	return xlsx.Write(w, "一联五汇总", rows)
 }
 
 // FileHeaders are the personal file export's column headings.
@@ -97,33 +60,9 @@ var fileKindZh = map[personalfile.Kind]string{
 
 // writeFileXLSX writes a personal file as one sheet, one row per entry, oldest first.
 func writeFileXLSX(w io.Writer, name string, file personalfile.File) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "个人档案"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	rows := [][]any{{name}, toAny(FileHeaders)}
+	rows := [][]any{{name}, xlsx.Row(FileHeaders)}
 	for _, e := range file.Entries {
 		rows = append(rows, []any{e.At.In(calendar.Beijing).Format("2006-01-02 15:04"), fileKindZh[e.Kind], string(e.Town), e.Summary})
 	}
-	for i, r := range rows {
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return err
-		}
-		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
-			return err
-		}
-	}
-	_, err := f.WriteTo(w)
-	return err
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
+	return xlsx.Write(w, "个人档案", rows)
 }

@@ -6,8 +6,8 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
 
+	"dundian.local/libs/xlsx"
 	"dundian.local/services/petitions/internal/app"
 	"dundian.local/services/petitions/internal/domain/overview"
 )
@@ -76,8 +76,6 @@ func queryYear(c *fiber.Ctx) (int, error) {
 	return y, nil
 }
 
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 // OverviewHeaders are the export's column headings after the row's code and name, in the
 // order of the figures.
 func OverviewHeaders(level app.Level) []string {
@@ -111,20 +109,10 @@ func overviewRow(key, name string, f overview.Figures) []any {
 		f.Opinions, f.Responded, hours(f.ResponseMedianHours), hours(f.ResponseP90Hours))
 }
 
-// overviewWorkbook writes one sheet: the headings, a row per town, community or cadre, and
-// the total.
-func overviewWorkbook(v app.View) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := sheetNames[v.Level]
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
-	head := []any{}
-	for _, h := range OverviewHeaders(v.Level) {
-		head = append(head, h)
-	}
-	rows := [][]any{head}
+// sendOverview answers one sheet: the headings, a row per town, community or cadre, and the
+// total.
+func sendOverview(c *fiber.Ctx, name string, v app.View) error {
+	rows := [][]any{xlsx.Row(OverviewHeaders(v.Level))}
 	for _, r := range v.Rows {
 		name := r.Name
 		if v.Level == app.LevelCommunity && r.Key == overview.Unassigned {
@@ -133,29 +121,12 @@ func overviewWorkbook(v app.View) ([]byte, error) {
 		rows = append(rows, overviewRow(r.Key, name, r.Figures))
 	}
 	rows = append(rows, overviewRow("合计", "", v.Total))
-	for i, values := range rows {
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return nil, err
-		}
-		if err := f.SetSheetRow(sheet, cell, &values); err != nil {
-			return nil, err
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func sendOverview(c *fiber.Ctx, name string, v app.View) error {
-	body, err := overviewWorkbook(v)
-	if err != nil {
+	var body bytes.Buffer
+	if err := xlsx.Write(&body, sheetNames[v.Level], rows); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, xlsxType)
+	c.Set(fiber.HeaderContentType, xlsx.ContentType)
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.xlsx"`, name))
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(body)
+	return c.Send(body.Bytes())
 }

@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
 
 	"dundian.local/libs/calendar"
+	"dundian.local/libs/xlsx"
 	"dundian.local/services/reporting/internal/app"
 	"dundian.local/services/reporting/internal/domain/comparison"
 )
@@ -23,40 +23,16 @@ var (
 
 var reportStatusZh = map[string]string{"draft": "草稿", "submitted": "已提交", "approved": "已通过", "returned": "已退回"}
 
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-// workbook writes one sheet: the headings, then one row per item.
-func workbook(sheet string, headers []string, rows [][]any) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
+// sendXLSX answers one sheet: the headings, then one row per item.
+func sendXLSX(c *fiber.Ctx, name, sheet string, headers []string, rows [][]any) error {
+	var body bytes.Buffer
+	if err := xlsx.Write(&body, sheet, append([][]any{xlsx.Row(headers)}, rows...)); err != nil {
+		return err
 	}
-	head := make([]any, len(headers))
-	for i, h := range headers {
-		head[i] = h
-	}
-	for i, values := range append([][]any{head}, rows...) {
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return nil, err
-		}
-		if err := f.SetSheetRow(sheet, cell, &values); err != nil {
-			return nil, err
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func sendXLSX(c *fiber.Ctx, name string, body []byte) error {
-	c.Set(fiber.HeaderContentType, xlsxType)
+	c.Set(fiber.HeaderContentType, xlsx.ContentType)
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.xlsx"`, name))
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(body)
+	return c.Send(body.Bytes())
 }
 
 func comparisonRows(month string, rows []comparison.Row) [][]any {
@@ -112,11 +88,7 @@ func (h Handlers) ExportComparison(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := workbook("乡镇对比", ComparisonHeaders, comparisonRows(month, rows))
-	if err != nil {
-		return err
-	}
-	return sendXLSX(c, "county-comparison", body)
+	return sendXLSX(c, "county-comparison", "乡镇对比", ComparisonHeaders, comparisonRows(month, rows))
 }
 
 func (h Handlers) ExportMonthlyReports(c *fiber.Ctx) error {
@@ -128,9 +100,5 @@ func (h Handlers) ExportMonthlyReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := workbook("月报告", MonthlyReportHeaders, monthlyReportRows(reps))
-	if err != nil {
-		return err
-	}
-	return sendXLSX(c, "monthly-reports-"+m.String(), body)
+	return sendXLSX(c, "monthly-reports-"+m.String(), "月报告", MonthlyReportHeaders, monthlyReportRows(reps))
 }

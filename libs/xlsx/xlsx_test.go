@@ -1,4 +1,4 @@
-package http
+package xlsx_test
 
 import (
 	"bytes"
@@ -6,13 +6,15 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
+
+	"dundian.local/libs/xlsx"
 )
 
-func TestWorkbook_KeepsTheSheetNameTextAndNumbers(t *testing.T) {
+func TestWrite_KeepsTheSheetNameTextAndNumbers(t *testing.T) {
 	t.Parallel()
-	body, err := workbook("年终考核", [][]any{{"干部", "得分"}, {"张三<&>", 86.5}, {"李四", 90}})
-	require.NoError(t, err)
-	f, err := excelize.OpenReader(bytes.NewReader(body))
+	var body bytes.Buffer
+	require.NoError(t, xlsx.Write(&body, "年终考核", [][]any{xlsx.Row([]string{"干部", "得分"}), {"张三<&>", 86.5}, {"李四", 90}}))
+	f, err := excelize.OpenReader(&body)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = f.Close() })
 	require.Equal(t, []string{"年终考核"}, f.GetSheetList())
